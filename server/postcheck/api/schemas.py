@@ -1,0 +1,122 @@
+"""marshmallow schemas of the check API: they validate requests and generate the OpenAPI document."""
+from __future__ import annotations
+
+import datetime as dt
+
+from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate
+
+from postcheck.engine.schema import CATEGORIES, SEVERITIES
+
+PLATFORMS = ("twitter", "facebook", "other")
+
+
+class MomentField(fields.Field):
+    """An ISO 8601 date-time (or a date, meaning its start). A time without an offset is taken as the
+    organisation's local time, which is how a person reads a date."""
+
+    default_error_messages = {"invalid": "Not a valid ISO 8601 date-time, e.g. 2026-04-20T09:30:00+01:00."}
+
+    def __init__(self, tz, **kwargs):
+        super().__init__(**kwargs)
+        self.tz = tz
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if not isinstance(value, str) or len(value) > 64:
+            raise self.make_error("invalid")
+        try:
+            moment = dt.datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+        except ValueError:
+            raise self.make_error("invalid") from None
+        return moment if moment.tzinfo else moment.replace(tzinfo=self.tz)
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        return value.isoformat() if value else None
+
+
+class AccountSchema(Schema):
+    class Meta:
+        unknown = EXCLUDE
+    handle = fields.String(validate=validate.Length(max=100), metadata={"example": "@jo_bloggs"})
+    type = fields.String(validate=validate.OneOf(("personal", "council")),
+                         metadata={"description": "Without it, the handle decides: a known council channel is council, anything else personal."})
+
+
+def check_request_schema(tz):
+    class CheckRequestSchema(Schema):
+        class Meta:
+            unknown = EXCLUDE  # older and newer extensions send fields this version does not know
+        text = fields.String(required=True, metadata={"description": "The draft; at most 100,000 characters (413 beyond)."})
+        platform = fields.String(load_default="other", validate=validate.OneOf(PLATFORMS))
+        account = fields.Nested(AccountSchema, load_default=dict)
+        reply = fields.Boolean(load_default=False, metadata={"description": "The draft answers someone else's post."})
+        profile_disclaimer = fields.Boolean(load_default=False,
+                                            metadata={"description": "The author's profile already says views are their own."})
+        at = MomentField(tz, load_default=None, metadata={"description": "The moment to judge against; default now."})
+    return CheckRequestSchema
+
+
+class SpanSchema(Schema):
+    start = fields.Integer(required=True, metadata={"description": "UTF-16 code units from the start of the text."})
+    end = fields.Integer(required=True, metadata={"description": "Exclusive, in UTF-16 code units."})
+
+
+class PolicyRefSchema(Schema):
+    section = fields.String()
+    clause = fields.String()
+    quote = fields.String(metadata={"description": "The policy's own words."})
+
+
+class FixOutSchema(Schema):
+    append = fields.String(metadata={"description": "Text to add at the end of the draft."})
+
+
+class WarningSchema(Schema):
+    rule = fields.String(required=True)
+    category = fields.String(required=True, validate=validate.OneOf(CATEGORIES))
+    severity = fields.String(required=True, validate=validate.OneOf(SEVERITIES))
+    title = fields.String(required=True)
+    message = fields.String(required=True)
+    advice = fields.String(required=True)
+    policy = fields.Nested(PolicyRefSchema, required=True)
+    spans = fields.List(fields.Nested(SpanSchema), required=True)
+    fix = fields.Nested(FixOutSchema)
+
+
+class PeriodSchema(Schema):
+    id = fields.String()
+    name = fields.String()
+    poll_date = fields.String()
+    starts = fields.String()
+    ends = fields.String()
+
+
+class ElectionBlockSchema(Schema):
+    active = fields.Boolean(required=True)
+    period = fields.Nested(PeriodSchema, allow_none=True)
+    stale = fields.Boolean(metadata={"description": "True when the calendar store is unreachable and the last loaded calendar was used."})
+
+
+class CheckResponseSchema(Schema):
+    warnings = fields.List(fields.Nested(WarningSchema), required=True)
+    election = fields.Nested(ElectionBlockSchema, required=True)
+    rules_version = fields.String(required=True)
+
+
+class RuleSummarySchema(Schema):
+    id = fields.String()
+    category = fields.String()
+    severity = fields.Dict(keys=fields.String(), values=fields.String())
+    title = fields.String()
+    message = fields.String()
+    advice = fields.String()
+    policy = fields.Nested(PolicyRefSchema)
+    enabled = fields.Boolean()
+    when = fields.Dict()
+    source = fields.String()
+    examples = fields.Dict()
+
+
+class RulesResponseSchema(Schema):
+    rules_version = fields.String()
+    rules = fields.List(fields.Nested(RuleSummarySchema))
+    reload_error = fields.List(fields.String(), allow_none=True)

@@ -1,0 +1,84 @@
+"""The app factory: settings, extensions, blueprints; nothing else."""
+from __future__ import annotations
+
+import logging
+import time
+import uuid
+from pathlib import Path
+
+from flask import Flask, g, request
+from flask_cors import CORS
+from flask_smorest import Api
+
+from postcheck import __version__, errors
+from postcheck.config import load_settings
+from postcheck.elections.seed import seed_periods
+from postcheck.engine.reloading import RuleSource
+from postcheck.services import Services, StaticCalendar
+
+log = logging.getLogger("postcheck.access")
+
+
+def create_app(config=None) -> Flask:
+    settings = load_settings(config)
+    app = Flask(__name__, instance_relative_config=True)
+    app.config.update(
+        SECRET_KEY=settings["SECRET_KEY"] or None,
+        MAX_CONTENT_LENGTH=settings["MAX_BODY_BYTES"],
+        JSON_SORT_KEYS=False,
+        API_TITLE="postcheck",
+        API_VERSION=__version__,
+        OPENAPI_VERSION="3.0.3",
+        OPENAPI_URL_PREFIX="/api/v1",
+        OPENAPI_JSON_PATH="openapi.json",
+        OPENAPI_SWAGGER_UI_PATH="docs",
+        OPENAPI_SWAGGER_UI_URL="https://cdn.jsdelivr.net/npm/swagger-ui-dist/",
+        API_SPEC_OPTIONS={"info": {"description": "Checks social media drafts against the organisation's policy."}},
+    )
+    app.config.update({k: v for k, v in settings.items() if k.isupper()})
+    _configure_logging(settings["LOG_LEVEL"])
+
+    rules = RuleSource(Path(settings["RULES_DIR"]))
+    calendar = StaticCalendar(seed_periods(Path(settings["RULES_DIR"])))
+    app.extensions["postcheck"] = Services(settings=settings, rules=rules, calendar=calendar)
+    if not app.testing and not settings.get("TESTING"):
+        rules.watch(settings["RULES_RELOAD_SECONDS"])
+
+    if settings["CORS_ORIGINS"]:
+        if "*" in settings["CORS_ORIGINS"]:
+            raise ValueError("POSTCHECK_CORS_ORIGINS must list the extension's origins, not '*'")
+        CORS(app, resources={r"/api/*": {"origins": settings["CORS_ORIGINS"]}})
+
+    api = Api(app)
+    from postcheck.api import check, health, rules as rules_api
+    api.register_blueprint(check.blp)
+    api.register_blueprint(rules_api.blp)
+    app.register_blueprint(health.bp)
+    errors.register(app)
+    _access_log(app)
+    return app
+
+
+def _configure_logging(level: str) -> None:
+    logger = logging.getLogger("postcheck")
+    logger.setLevel(level.upper())
+    if not logger.handlers:
+        handler = logging.StreamHandler()
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s %(message)s"))
+        logger.addHandler(handler)
+
+
+def _access_log(app: Flask) -> None:
+    """One line per request: method, path, status, time. Never the body, the query string or headers."""
+    @app.before_request
+    def start_timer():
+        g.started = time.perf_counter()
+        g.request_id = request.headers.get("X-Request-Id", "")[:64] or uuid.uuid4().hex
+
+    @app.after_request
+    def log_request(response):
+        elapsed = (time.perf_counter() - g.get("started", time.perf_counter())) * 1000
+        response.headers["X-Request-Id"] = g.get("request_id", "")
+        log.debug("%s %s %s %.1fms id=%s", request.method, request.path, response.status_code, elapsed,
+                 g.get("request_id", ""))
+        return response

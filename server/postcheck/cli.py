@@ -1,0 +1,99 @@
+"""The `postcheck` command: check a draft, test the rules, serve the API."""
+from __future__ import annotations
+
+import datetime as dt
+import sys
+import textwrap
+
+import click
+from flask.cli import FlaskGroup, with_appcontext
+
+from postcheck.app import create_app
+from postcheck.elections.calendar import LONDON
+from postcheck.engine import Draft
+from postcheck.engine.examples import run_all_examples
+from postcheck.services import services
+
+
+def _parse_at(value: str | None) -> dt.datetime:
+    if not value:
+        return dt.datetime.now(dt.timezone.utc)
+    try:
+        moment = dt.datetime.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter("use an ISO date or date-time, e.g. 2026-04-20 or 2026-04-20T09:30") from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=LONDON)
+
+
+@click.group(cls=FlaskGroup, create_app=lambda: create_app({"RULES_RELOAD_SECONDS": 0}), add_version_option=False)
+def main():
+    """postcheck: warns staff before a social media post breaks the policy."""
+
+
+@main.command("check")
+@click.argument("text")
+@click.option("--account", type=click.Choice(["personal", "council"]), default=None, help="Default: from --handle, else personal.")
+@click.option("--handle", default=None, help="The account's handle, e.g. @HaringeyCouncil.")
+@click.option("--platform", type=click.Choice(["twitter", "facebook", "other"]), default="other")
+@click.option("--reply", is_flag=True, help="The draft answers someone else's post.")
+@click.option("--profile-disclaimer", is_flag=True, help="The profile already says views are my own.")
+@click.option("--at", "at", default=None, help="The moment to judge against (ISO date or date-time); default now.")
+@with_appcontext
+def check_command(text, account, handle, platform, reply, profile_disclaimer, at):
+    """Check TEXT and print the warnings as staff would read them."""
+    draft = Draft(text=text, platform=platform, account_type=account, handle=handle, reply=reply,
+                  profile_disclaimer=profile_disclaimer)
+    warnings, election, version = services().check(draft, _parse_at(at))
+    if election.active:
+        click.echo(f"Pre-election period: {election.period['name']} (until {election.period['ends']})")
+    if not warnings:
+        click.echo("No warnings.")
+        return
+    for w in warnings:
+        click.echo(f"\n[{w.severity.upper()}] {w.title}  ({w.category}, rule {w.rule})")
+        for span in w.spans:
+            click.echo(f"  > {_utf16_slice(text, span['start'], span['end'])!r}")
+        click.echo(textwrap.fill(w.message, 88, initial_indent="  ", subsequent_indent="  "))
+        click.echo(textwrap.fill("What to do: " + w.advice, 88, initial_indent="  ", subsequent_indent="  "))
+        click.echo(f"  Policy, {w.policy['section']}, {w.policy['clause']}: \"{w.policy['quote']}\"")
+        if w.fix and w.fix.get("append"):
+            click.echo(f"  Suggested fix: add \"{w.fix['append']}\"")
+    click.echo(f"\n{len(warnings)} warning(s); rules version {version}")
+
+
+def _utf16_slice(text: str, start: int, end: int) -> str:
+    return text.encode("utf-16-le")[start * 2:end * 2].decode("utf-16-le")
+
+
+@main.group("rules")
+def rules_group():
+    """The policy rules."""
+
+
+@rules_group.command("test")
+@click.option("--verbose", "-v", is_flag=True, help="List every example, not only failures.")
+@with_appcontext
+def rules_test(verbose):
+    """Run every rule's warn and pass examples."""
+    ruleset = services().rules.current
+    results = run_all_examples(ruleset)
+    failed = [r for r in results if not r.ok]
+    for r in results:
+        if verbose or not r.ok:
+            mark = "ok  " if r.ok else "FAIL"
+            click.echo(f"{mark} {r.rule} [{r.kind}] {r.text!r}" + (f": {r.problem}" if r.problem else ""))
+    click.echo(f"{len(ruleset.rules)} rules, {len(results)} examples: {len(results) - len(failed)} passed, {len(failed)} failed")
+    sys.exit(1 if failed else 0)
+
+
+@main.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8080, show_default=True, type=int)
+def serve(host, port):
+    """Serve the API (a threaded server for one machine; see docs for production)."""
+    app = create_app()
+    app.run(host=host, port=port, threaded=True, use_reloader=False)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,51 @@
+"""Every setting postcheck reads, its default and what it means, in one place.
+
+Settings come from `POSTCHECK_*` environment variables; `create_app(config)` can override any of them
+with a mapping (tests do). The README's settings table lists the same names.
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+_REPO_RULES = Path(__file__).resolve().parents[2] / "policy_rules"
+
+# name: (default, parser, meaning)
+SETTINGS = {
+    "RULES_DIR": (str(_REPO_RULES), str, "Folder of the policy rules (organisation.yaml, rules/, lexicons/)."),
+    "RULES_RELOAD_SECONDS": (2.0, float, "How often each server process looks for changed rule files; 0 turns watching off."),
+    "DATABASE_URL": ("", str, "SQLAlchemy URL of the store; empty means SQLite in the instance folder."),
+    "CORS_ORIGINS": ("", lambda v: [o.strip() for o in v.split(",") if o.strip()] if isinstance(v, str) else list(v),
+                     "Comma-separated origins allowed by CORS (the extension's chrome-extension://<id>); never *."),
+    "MAX_TEXT_CHARS": (100_000, int, "Longest draft accepted by the check, in characters; longer answers 413."),
+    "MAX_BODY_BYTES": (1_000_000, int, "Largest request body accepted, in bytes; larger answers 413."),
+    "REGEX_TIMEOUT_MS": (50.0, float, "Time one rule pattern may run on one draft before it is skipped."),
+    "LOG_LEVEL": ("INFO", str, "Python logging level of the server's own logs."),
+    "SECRET_KEY": ("", str, "Signs sessions; required in production."),
+}
+
+
+def _parse_bool(value) -> bool:
+    if isinstance(value, bool):
+        return value
+    return str(value).strip().lower() in ("1", "true", "yes", "on")
+
+
+def load_settings(overrides=None, environ=None) -> dict:
+    """Defaults, then `POSTCHECK_*` environment variables, then `overrides` (keys with or without the prefix)."""
+    environ = os.environ if environ is None else environ
+    overrides = {k.removeprefix("POSTCHECK_"): v for k, v in (overrides or {}).items()}
+    settings = {}
+    for name, (default, parse, _meaning) in SETTINGS.items():
+        if name in overrides:
+            value = overrides.pop(name)
+        elif f"POSTCHECK_{name}" in environ:
+            value = environ[f"POSTCHECK_{name}"]
+        else:
+            value = default
+        try:
+            settings[name] = parse(value) if value is not None else value
+        except (TypeError, ValueError):
+            raise ValueError(f"setting POSTCHECK_{name}={value!r} is not valid: {_meaning}") from None
+    settings.update(overrides)  # Flask's own keys (TESTING...) pass through
+    return settings

@@ -1,0 +1,1 @@
+"""The election calendar: statutory dates, the periods they make, and the snapshot checks read."""

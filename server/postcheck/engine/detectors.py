@@ -1,0 +1,114 @@
+"""Detectors for personal data that a word list cannot describe: they parse and validate.
+
+Each detector is built with the organisation's own published facts, so the council's switchboard, its
+mailboxes and its office addresses are never reported as someone's personal data.
+"""
+from __future__ import annotations
+
+from typing import Callable
+
+import phonenumbers
+import regex
+
+from postcheck.engine.organisation import Organisation
+
+Span = tuple[int, int]
+Detector = Callable[[str], list[Span]]
+
+_TIMEOUT = 0.05
+_EMAIL = regex.compile(r"(?<![\w.+-])[\w.+-]+@([A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+)")
+# An NHS number is ten digits, written 3-3-4; the tenth is a modulus 11 check digit.
+_NHS = regex.compile(r"(?<![\d])(\d{3})[ -]?(\d{3})[ -]?(\d{4})(?![\d])")
+# National Insurance numbers: two letters, six digits (often in pairs), a letter A-D.
+_NI = regex.compile(r"(?<![A-Za-z0-9])[A-Z]{2} ?\d{2} ?\d{2} ?\d{2} ?[A-D](?![A-Za-z0-9])")
+_POSTCODE = regex.compile(r"(?<![A-Za-z0-9])[A-Z]{1,2}\d[A-Z\d]? ?\d[ABD-HJLNP-UW-Z]{2}(?![A-Za-z0-9])", regex.IGNORECASE)
+_STREET_TYPES = (
+    "road|rd|street|st|lane|ln|avenue|ave|close|gardens|gdns|grove|crescent|cres|drive|dr|way|place|pl|"
+    "terrace|court|ct|mews|hill|park road|square|sq|walk|rise|row|parade|green|estate|house|villas"
+)
+# A house number and a street ("14 Philip Lane", "Flat 3, 27 Bruce Grove"): a home address.
+_STREET_ADDRESS = regex.compile(
+    r"(?<![\w£$.,:/-])(?:flat \d+[a-z]?,? )?\d{1,4}[a-z]?,? (?:[A-Z][\w'-]+ ){1,3}(?:" + _STREET_TYPES + r")(?![\w])",
+    regex.IGNORECASE,
+)
+_PHONE_SHAPE = regex.compile(r"(?:\+|\b0)[\d\s().-]{8,}\d")
+
+
+def _nhs_check_digit_ok(digits: str) -> bool:
+    total = sum(int(d) * w for d, w in zip(digits[:9], range(10, 1, -1)))
+    check = 11 - total % 11
+    if check == 11:
+        check = 0
+    return check != 10 and check == int(digits[9])
+
+
+def nhs_numbers(text: str) -> list[Span]:
+    spans = []
+    for m in _NHS.finditer(text, timeout=_TIMEOUT):
+        digits = "".join(m.groups())
+        if len(set(digits)) > 1 and _nhs_check_digit_ok(digits):
+            spans.append(m.span())
+    return spans
+
+
+def ni_numbers(text: str) -> list[Span]:
+    return [m.span() for m in _NI.finditer(text, timeout=_TIMEOUT)]
+
+
+def build_detectors(org: Organisation) -> dict[str, Detector]:
+    """The detectors rule files may name, bound to this organisation's published contact details."""
+    official_numbers = set()
+    for number in org.phone_numbers:
+        try:
+            parsed = phonenumbers.parse(number, org.phone_region)
+        except phonenumbers.NumberParseException:
+            continue
+        official_numbers.add(phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164))
+    official_domains = tuple(d.lower().lstrip("@") for d in org.email_domains)
+    official_addresses = {a.lower() for a in org.email_addresses}
+    office_text = [a.lower() for a in org.addresses]
+
+    def phone_numbers(text: str) -> list[Span]:
+        if not _PHONE_SHAPE.search(text, timeout=_TIMEOUT):
+            return []  # most posts have no number at all: skip the parser
+        spans = []
+        for match in phonenumbers.PhoneNumberMatcher(text, org.phone_region, leniency=phonenumbers.Leniency.POSSIBLE):
+            e164 = phonenumbers.format_number(match.number, phonenumbers.PhoneNumberFormat.E164)
+            if e164 not in official_numbers:
+                spans.append((match.start, match.end))
+        return spans
+
+    def email_addresses(text: str) -> list[Span]:
+        spans = []
+        for m in _EMAIL.finditer(text, timeout=_TIMEOUT):
+            domain = m.group(1).lower()
+            address = m.group(0).lower()
+            if address in official_addresses:
+                continue
+            if any(domain == d or domain.endswith("." + d) for d in official_domains):
+                continue
+            spans.append(m.span())
+        return spans
+
+    def _not_an_office(text: str, spans: list[Span]) -> list[Span]:
+        kept = []
+        for start, end in spans:
+            found = text[start:end].lower()
+            if not any(found in office or office in found for office in office_text):
+                kept.append((start, end))
+        return kept
+
+    def street_addresses(text: str) -> list[Span]:
+        return _not_an_office(text, [m.span() for m in _STREET_ADDRESS.finditer(text, timeout=_TIMEOUT)])
+
+    def postcodes(text: str) -> list[Span]:
+        return _not_an_office(text, [m.span() for m in _POSTCODE.finditer(text, timeout=_TIMEOUT)])
+
+    return {
+        "phone-number": phone_numbers,
+        "email-address": email_addresses,
+        "nhs-number": nhs_numbers,
+        "ni-number": ni_numbers,
+        "street-address": street_addresses,
+        "postcode": postcodes,
+    }

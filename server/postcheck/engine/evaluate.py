@@ -1,0 +1,127 @@
+"""`check`: a draft and its context in, warnings out. Pure: no I/O, no clock, no globals."""
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import Any, Iterable
+
+from postcheck.engine import matchers as m
+from postcheck.engine.ruleset import CompiledRule, RuleSet
+from postcheck.engine.text import Utf16Offsets, normalise
+
+log = logging.getLogger(__name__)
+
+# More underlines than this in one warning help nobody, and cap the size of an answer.
+MAX_SPANS_PER_WARNING = 50
+_SEVERITY_ORDER = {"high": 0, "medium": 1, "low": 2}
+
+
+@dataclass(frozen=True)
+class Draft:
+    text: str
+    platform: str = "other"
+    account_type: str | None = None  # None: decided from the handle
+    handle: str | None = None
+    reply: bool = False
+    profile_disclaimer: bool = False
+
+
+@dataclass(frozen=True)
+class ElectionState:
+    active: bool = False
+    period: dict | None = None
+
+
+NO_ELECTION = ElectionState()
+
+
+@dataclass(frozen=True)
+class Warning:
+    rule: str
+    category: str
+    severity: str
+    title: str
+    message: str
+    advice: str
+    policy: dict
+    spans: list[dict]
+    fix: dict | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        out = {"rule": self.rule, "category": self.category, "severity": self.severity, "title": self.title,
+               "message": self.message, "advice": self.advice, "policy": dict(self.policy), "spans": self.spans}
+        if self.fix:
+            out["fix"] = dict(self.fix)
+        return out
+
+
+def account_type(draft: Draft, ruleset: RuleSet, council_handles: Iterable[str] = ()) -> str:
+    """The draft's account type: as sent, else a known council handle means council, else personal."""
+    if draft.account_type in ("personal", "council"):
+        return draft.account_type
+    if draft.handle:
+        if ruleset.organisation.is_official_handle(draft.handle):
+            return "council"
+        wanted = draft.handle.strip().lstrip("@").lower()
+        if any(wanted == h.strip().lstrip("@").lower() for h in council_handles):
+            return "council"
+    return "personal"
+
+
+def _merge(spans: list[m.Span]) -> list[m.Span]:
+    merged: list[list[int]] = []
+    for start, end in sorted(spans):
+        if start == end:
+            continue  # a "not" matcher's whole-post marker
+        if merged and start <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], end)
+        else:
+            merged.append([start, end])
+    return [(s, e) for s, e in merged]
+
+
+def _overlaps(span: m.Span, others: list[m.Span]) -> bool:
+    return any(span[0] < e and s < span[1] for s, e in others)
+
+
+def evaluate_rule(rule: CompiledRule, scan: m.Scan) -> list[m.Span] | None:
+    """The spans this rule marks in the text, or None when it does not fire."""
+    found = rule.match.find(scan)
+    if not found:
+        return None
+    if rule.except_ is not None:
+        exceptions = rule.except_.find(scan)
+        if exceptions:
+            found = [s for s in found if s[0] == s[1] or not _overlaps(s, exceptions)]
+            if not found:
+                return None
+    if rule.unless is not None and rule.unless.find(scan):
+        return None
+    return found
+
+
+def check(ruleset: RuleSet, draft: Draft, election: ElectionState = NO_ELECTION, *,
+          council_handles: Iterable[str] = (), timeout: float = m.DEFAULT_TIMEOUT) -> list[Warning]:
+    if not draft.text.strip():
+        return []
+    account = account_type(draft, ruleset, council_handles)
+    scan = m.Scan(normalise(draft.text), timeout)
+    to_utf16 = Utf16Offsets(draft.text)
+    warnings = []
+    for rule in ruleset.rules:
+        if not rule.enabled or not rule.applies(account, draft.reply, election.active, draft.profile_disclaimer):
+            continue
+        try:
+            found = evaluate_rule(rule, scan)
+        except TimeoutError:
+            # The rule id is safe to log; the text never is.
+            log.warning("rule %s timed out and was skipped for this check", rule.id)
+            continue
+        if found is None:
+            continue
+        spans = [] if rule.whole_post else [
+            {"start": to_utf16(s), "end": to_utf16(e)} for s, e in _merge(found)[:MAX_SPANS_PER_WARNING]]
+        warnings.append(Warning(rule.id, rule.category, rule.severity[account], rule.title, rule.message,
+                                rule.advice, dict(rule.policy), spans, dict(rule.fix) if rule.fix else None))
+    warnings.sort(key=lambda w: (_SEVERITY_ORDER[w.severity], w.spans[0]["start"] if w.spans else -1))
+    return warnings

@@ -1,0 +1,83 @@
+"""Keeps the current RuleSet and swaps it whole when the rule files change.
+
+A check only ever reads `current`, an immutable object, so it never waits on a file. A background
+thread (one per server process) looks at the files' sizes and modification times every few seconds;
+a broken edit keeps the last good rules running and is reported in `last_error`.
+"""
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from pathlib import Path
+from typing import Callable, Mapping
+
+from postcheck.engine.loader import RulePackError, load_rule_pack, rule_files
+from postcheck.engine.ruleset import RuleSet
+
+log = logging.getLogger(__name__)
+
+
+class RuleSource:
+    def __init__(self, directory: str | Path, roster_lexicons: Callable[[], Mapping[str, list[str]] | None] = lambda: None):
+        self.directory = Path(directory)
+        self._roster_lexicons = roster_lexicons
+        self._lock = threading.Lock()
+        self._stamp = self._file_stamp()
+        self.current: RuleSet = load_rule_pack(self.directory, roster_lexicons())  # a bad pack fails start-up
+        self.last_error: list[str] | None = None
+        self.loaded_at = time.time()
+        self._thread: threading.Thread | None = None
+        self._stop = threading.Event()
+
+    def _file_stamp(self) -> tuple:
+        stamp = []
+        for path in rule_files(self.directory):
+            try:
+                st = path.stat()
+            except FileNotFoundError:
+                continue
+            stamp.append((str(path), st.st_mtime_ns, st.st_size))
+        for sub in ("lexicons", "rules"):  # a deleted or added file changes the listing
+            stamp.append((sub, tuple(sorted(p.name for p in (self.directory / sub).glob("*.yaml")))))
+        return tuple(stamp)
+
+    def reload(self, force: bool = False) -> bool:
+        """Reloads if the files (or `force`) say so; returns True when a new RuleSet is in place."""
+        with self._lock:
+            stamp = self._file_stamp()
+            if stamp == self._stamp and not force:
+                return False
+            self._stamp = stamp
+            try:
+                fresh = load_rule_pack(self.directory, self._roster_lexicons())
+            except RulePackError as exc:
+                self.last_error = exc.problems
+                for problem in exc.problems:
+                    log.error("rules not reloaded, keeping the last good rules: %s", problem)
+                return False
+            except OSError as exc:
+                self.last_error = [f"could not read the rules: {exc.strerror}"]
+                log.error("rules not reloaded: %s", exc.strerror)
+                return False
+            self.current = fresh
+            self.last_error = None
+            self.loaded_at = time.time()
+            log.info("rules reloaded: version %s, %d rules", fresh.version, len(fresh.rules))
+            return True
+
+    def watch(self, interval: float) -> None:
+        """Starts the polling thread (idempotent). Started per process, after any fork."""
+        if self._thread is not None or interval <= 0:
+            return
+        def loop():
+            while not self._stop.wait(interval):
+                try:
+                    self.reload()
+                except Exception:  # never let the watcher die: the next tick tries again
+                    log.exception("rule watcher failed; retrying")
+        self._thread = threading.Thread(target=loop, name="postcheck-rule-watcher", daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()

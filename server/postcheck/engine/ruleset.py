@@ -1,0 +1,157 @@
+"""Compiles validated rule files into an immutable RuleSet that checks can share across threads."""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from typing import Any, Mapping
+
+import regex
+
+from postcheck.engine import matchers as m
+from postcheck.engine.detectors import build_detectors
+from postcheck.engine.organisation import Organisation
+
+# A group that repeats something which itself repeats, e.g. (a+)+ or (\w+\s?)*: the classic shape of
+# catastrophic backtracking. Rule patterns of that shape are refused at load.
+_NESTED_QUANTIFIER = regex.compile(r"\((?:\?:)?[^()]*(?<!\\)[+*][^()]*\)(?:[+*]|\{\d*,\})")
+
+
+class RuleCompileError(ValueError):
+    pass
+
+
+@dataclass(frozen=True, eq=False)
+class CompiledRule:
+    id: str
+    category: str
+    severity: Mapping[str, str]
+    title: str
+    message: str
+    advice: str
+    policy: Mapping[str, str]
+    when: Mapping[str, Any]
+    whole_post: bool
+    enabled: bool
+    match: m.Matcher
+    except_: m.Matcher | None
+    unless: m.Matcher | None
+    fix: Mapping[str, str] | None
+    examples: Mapping[str, list]
+    source: str
+
+    def applies(self, account: str, reply: bool, election_active: bool, profile_disclaimer: bool) -> bool:
+        when = self.when
+        return (when.get("account", account) == account and when.get("reply", reply) == reply
+                and when.get("election", election_active) == election_active
+                and when.get("profile_disclaimer", profile_disclaimer) == profile_disclaimer)
+
+    def summary(self) -> dict:
+        """What `GET /api/v1/rules` shows: everything but the patterns."""
+        return {"id": self.id, "category": self.category, "severity": dict(self.severity), "title": self.title,
+                "message": self.message, "advice": self.advice, "policy": dict(self.policy),
+                "enabled": self.enabled, "when": dict(self.when), "source": self.source,
+                "examples": {"warn": [e["text"] for e in self.examples["warn"]],
+                             "pass": [e["text"] for e in self.examples["pass"]]}}
+
+
+@dataclass(frozen=True, eq=False)
+class RuleSet:
+    rules: tuple[CompiledRule, ...]
+    organisation: Organisation
+    version: str
+    lexicon_names: frozenset[str] = field(default_factory=frozenset)
+
+    def rule(self, rule_id: str) -> CompiledRule | None:
+        return next((r for r in self.rules if r.id == rule_id), None)
+
+
+class _Compiler:
+    def __init__(self, lexicons: Mapping[str, tuple[list[str], bool]], organisation: Organisation):
+        self.lexicons = lexicons
+        self.detectors = build_detectors(organisation)
+        self._shared: dict[tuple, m.Matcher] = {}
+
+    def node(self, node: Mapping, where: str) -> m.Matcher:
+        if "words" in node:
+            return self._words(tuple(node["words"]), bool(node.get("obfuscated", False)))
+        if "lexicon" in node:
+            words: list[str] = []
+            obfuscated = node.get("obfuscated")
+            for name in node["lexicon"]:
+                if name not in self.lexicons:
+                    raise RuleCompileError(f"{where}: no lexicon named '{name}' (known: {', '.join(sorted(self.lexicons))})")
+                entries, lex_obfuscated = self.lexicons[name]
+                words.extend(entries)
+                obfuscated = lex_obfuscated if obfuscated is None else obfuscated
+            return self._words(tuple(words), bool(obfuscated))
+        if "pattern" in node:
+            flags = 0 if node.get("case_sensitive") else regex.IGNORECASE
+            sources = []
+            for pattern in node["pattern"]:
+                if _NESTED_QUANTIFIER.search(pattern):
+                    raise RuleCompileError(f"{where}: pattern {pattern!r} repeats a repetition (like (a+)+), which can take "
+                                           "forever on some texts; rewrite it without the nested repeat")
+                try:
+                    regex.compile(pattern, flags)
+                except regex.error as exc:
+                    raise RuleCompileError(f"{where}: pattern {pattern!r} is not a valid regular expression: {exc}") from None
+                sources.append(f"(?:{pattern})")
+            group = node.get("group", 0)
+            compiled = regex.compile("|".join(sources), flags)
+            if group and group not in compiled.groupindex:
+                raise RuleCompileError(f"{where}: pattern has no group named '{group}'")
+            return m.RegexMatcher(compiled, group)
+        if "detector" in node:
+            name = node["detector"]
+            if name not in self.detectors:
+                raise RuleCompileError(f"{where}: no detector named '{name}' (known: {', '.join(sorted(self.detectors))})")
+            return m.FunctionMatcher(name, self.detectors[name])
+        if "near" in node:
+            first, second = (self.node(s, f"{where}.near[{i}]") for i, s in enumerate(node["near"]))
+            return m.NearMatcher(first, second, node["within"], bool(node.get("ordered", False)))
+        if "any" in node:
+            return m.AnyMatcher(tuple(self.node(c, f"{where}.any[{i}]") for i, c in enumerate(node["any"])))
+        if "all" in node:
+            return m.AllMatcher(tuple(self.node(c, f"{where}.all[{i}]") for i, c in enumerate(node["all"])))
+        if "not" in node:
+            return m.NotMatcher(self.node(node["not"], f"{where}.not"))
+        raise RuleCompileError(f"{where}: unknown matcher")  # the schema makes this unreachable
+
+    def _words(self, words: tuple[str, ...], obfuscated: bool) -> m.Matcher:
+        # The same list used by several rules compiles once, and its result is cached per text.
+        key = (words, obfuscated)
+        if key not in self._shared:
+            self._shared[key] = m.RegexMatcher(m.compile_words(words, obfuscated))
+        return self._shared[key]
+
+
+def _fill(text: str, values: Mapping[str, str]) -> str:
+    for key, value in values.items():
+        text = text.replace("{" + key + "}", value)
+    return text
+
+
+def compile_rule_set(rules: list[dict], lexicons: Mapping[str, tuple[list[str], bool]],
+                     organisation: Organisation, fingerprint: str) -> RuleSet:
+    """Builds the RuleSet; raises RuleCompileError naming the file and rule at the first problem."""
+    all_lexicons = dict(lexicons)
+    for name, words in organisation.lexicons().items():
+        all_lexicons[name] = (words, False)
+    compiler = _Compiler(all_lexicons, organisation)
+    values = organisation.template_values()
+    compiled = []
+    for rule in rules:
+        where = f"{rule['_source']}: rule {rule['id']}"
+        fix = {k: _fill(v, values) for k, v in rule["fix"].items()} if rule.get("fix") else None
+        compiled.append(CompiledRule(
+            id=rule["id"], category=rule["category"], severity=rule["severity"],
+            title=_fill(rule["title"], values), message=_fill(rule["message"], values),
+            advice=_fill(rule["advice"], values), policy=rule["policy"], when=rule["when"],
+            whole_post=rule["whole_post"], enabled=rule["enabled"],
+            match=compiler.node(rule["match"], f"{where}: match"),
+            except_=compiler.node(rule["except_"], f"{where}: except") if rule.get("except_") else None,
+            unless=compiler.node(rule["unless"], f"{where}: unless") if rule.get("unless") else None,
+            fix=fix, examples=rule["examples"], source=rule["_source"],
+        ))
+    version = hashlib.sha256(fingerprint.encode()).hexdigest()[:12]
+    return RuleSet(tuple(compiled), organisation, version, frozenset(all_lexicons))

@@ -1,0 +1,44 @@
+"""Text helpers shared by the matchers: one same-length normalisation and UTF-16 offsets.
+
+Matching runs on Python strings (code points) but the browser counts UTF-16 code units, so every span
+leaves the engine converted. Normalisation must never change the length of the text, or the spans would
+no longer point at the words the person typed.
+"""
+
+# Typographic variants that phones insert for the plain characters rules are written with.
+_SAME_LENGTH_FOLD = str.maketrans({
+    "\u2019": "'", "\u2018": "'", "\u02bc": "'", "\u201c": '"', "\u201d": '"',
+    "\u2013": "-", "\u2014": "-", "\u00a0": " ", "\u202f": " ", "\u2009": " ",
+})
+
+
+def normalise(text: str) -> str:
+    """Folds typographic punctuation to ASCII without changing the string's length."""
+    return text.translate(_SAME_LENGTH_FOLD)
+
+
+class Utf16Offsets:
+    """Converts code-point offsets of one text into UTF-16 code-unit offsets."""
+
+    __slots__ = ("_prefix",)
+
+    def __init__(self, text: str):
+        # Only characters outside the Basic Multilingual Plane take two code units; most posts have
+        # none, and then the offsets are the same and no table is built.
+        if all(ord(ch) < 0x10000 for ch in text):
+            self._prefix = None
+        else:
+            prefix = [0] * (len(text) + 1)
+            units = 0
+            for i, ch in enumerate(text):
+                prefix[i] = units
+                units += 2 if ord(ch) >= 0x10000 else 1
+            prefix[len(text)] = units
+            self._prefix = prefix
+
+    def __call__(self, index: int) -> int:
+        return index if self._prefix is None else self._prefix[index]
+
+
+def utf16_length(text: str) -> int:
+    return len(text) + sum(1 for ch in text if ord(ch) >= 0x10000)

@@ -1,0 +1,40 @@
+"""What the blueprints share: the live rules and calendar, created once per app by the factory."""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from flask import current_app
+
+from postcheck.elections.calendar import CalendarSnapshot
+from postcheck.engine import Draft, ElectionState, check
+from postcheck.engine.reloading import RuleSource
+
+
+class StaticCalendar:
+    """A calendar that never changes: the seed, until the store provides one that does."""
+
+    def __init__(self, snapshot: CalendarSnapshot):
+        self.current = snapshot
+
+
+@dataclass
+class Services:
+    settings: dict
+    rules: RuleSource
+    calendar: object  # anything with `.current: CalendarSnapshot`
+
+    def council_handles(self) -> tuple[str, ...]:
+        return ()
+
+    def check(self, draft: Draft, at: dt.datetime) -> tuple[list, ElectionState, str]:
+        ruleset = self.rules.current
+        calendar = self.calendar.current
+        election = calendar.state_at(at)
+        warnings = check(ruleset, draft, election, council_handles=self.council_handles(),
+                         timeout=self.settings["REGEX_TIMEOUT_MS"] / 1000)
+        return warnings, election, f"{ruleset.version}.{calendar.version}"
+
+
+def services() -> Services:
+    return current_app.extensions["postcheck"]

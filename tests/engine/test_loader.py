@@ -1,0 +1,107 @@
+"""Loading the rule folder: clear errors for bad edits, and hot reload that keeps the last good rules."""
+import os
+import time
+
+import pytest
+
+from postcheck import create_app
+from postcheck.engine import RulePackError, load_rule_pack
+from postcheck.engine.reloading import RuleSource
+
+RULE_FILE = "rules/respect-your-audience.yaml"
+LEXICON = "lexicons/profanity-strong.yaml"
+
+
+def _edit(path, old, new):
+    text = path.read_text()
+    assert old in text
+    path.write_text(text.replace(old, new, 1))
+    # Make sure the modification time moves even on coarse file systems.
+    later = time.time() + 2
+    os.utime(path, (later, later))
+
+
+def test_bad_category_names_file_rule_and_field(rules_copy):
+    _edit(rules_copy / RULE_FILE, "category: offensive", "category: rude")
+    with pytest.raises(RulePackError) as info:
+        load_rule_pack(rules_copy)
+    [problem] = info.value.problems
+    assert problem.startswith("rules/respect-your-audience.yaml: rule offensive.strong-language: category:")
+
+
+def test_broken_yaml_is_reported_with_the_file(rules_copy):
+    (rules_copy / RULE_FILE).write_text("rules: [unclosed")
+    with pytest.raises(RulePackError, match="respect-your-audience.yaml: not valid YAML"):
+        load_rule_pack(rules_copy)
+
+
+def test_unknown_lexicon_and_bad_pattern_are_named(rules_copy):
+    _edit(rules_copy / RULE_FILE, "lexicon: profanity-strong", "lexicon: no-such-list")
+    with pytest.raises(RulePackError, match="offensive.strong-language.*no lexicon named 'no-such-list'"):
+        load_rule_pack(rules_copy)
+
+
+def test_catastrophic_pattern_is_refused_at_load(rules_copy):
+    _edit(rules_copy / RULE_FILE, "lexicon: profanity-strong", "pattern: '(a+)+$'")
+    with pytest.raises(RulePackError, match=r"repeats a repetition"):
+        load_rule_pack(rules_copy)
+
+
+def test_duplicate_rule_ids_are_refused(rules_copy):
+    text = (rules_copy / RULE_FILE).read_text()
+    (rules_copy / "rules" / "copy.yaml").write_text(text)
+    with pytest.raises(RulePackError, match="id already used"):
+        load_rule_pack(rules_copy)
+
+
+def test_bad_rules_fail_app_start_up(rules_copy):
+    _edit(rules_copy / RULE_FILE, "severity: high", "severity: extreme")
+    with pytest.raises(RulePackError, match="severity"):
+        create_app({"TESTING": True, "RULES_DIR": str(rules_copy)})
+
+
+def test_reload_picks_up_an_edit_and_changes_the_version(rules_copy):
+    source = RuleSource(rules_copy)
+    before = source.current.version
+    assert source.reload() is False  # nothing changed
+    _edit(rules_copy / LEXICON, "- bollocks", "- bollocks\n  - gobshite")
+    assert source.reload() is True
+    assert source.current.version != before
+
+
+def test_broken_edit_keeps_the_last_good_rules_and_reports(rules_copy):
+    source = RuleSource(rules_copy)
+    good = source.current
+    _edit(rules_copy / RULE_FILE, "category: offensive", "category: rude")
+    assert source.reload() is False
+    assert source.current is good
+    assert source.last_error and "category" in source.last_error[0]
+
+
+def test_the_watcher_thread_reloads_within_seconds(rules_copy):
+    source = RuleSource(rules_copy)
+    before = source.current.version
+    source.watch(0.1)
+    try:
+        _edit(rules_copy / LEXICON, "- bollocks", "- bollocks\n  - gobshite")
+        deadline = time.time() + 5
+        while source.current.version == before and time.time() < deadline:
+            time.sleep(0.05)
+        assert source.current.version != before
+    finally:
+        source.stop()
+
+
+def test_api_reports_reload_errors_and_keeps_answering(rules_copy):
+    app = create_app({"TESTING": True, "RULES_DIR": str(rules_copy)})
+    client = app.test_client()
+    version = client.post("/api/v1/check", json={"text": "fuck"}).get_json()["rules_version"]
+    _edit(rules_copy / RULE_FILE, "category: offensive", "category: rude")
+    app.extensions["postcheck"].rules.reload()
+    body = client.post("/api/v1/check", json={"text": "fuck"}).get_json()
+    assert body["rules_version"] == version and body["warnings"]
+    assert client.get("/api/v1/rules").get_json()["reload_error"]
+    _edit(rules_copy / RULE_FILE, "category: rude", "category: offensive")
+    _edit(rules_copy / LEXICON, "- bollocks", "- bollocks\n  - gobshite")
+    app.extensions["postcheck"].rules.reload()
+    assert client.post("/api/v1/check", json={"text": "gobshite"}).get_json()["rules_version"] != version
