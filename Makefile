@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8080
 
-.PHONY: run test test-python rules-test score clean
+.PHONY: run test test-python test-js browser-fixtures rules-test score clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -20,10 +20,20 @@ $(STAMP): $(BIN)/python setup.cfg pyproject.toml
 run: $(STAMP)
 	$(BIN)/postcheck serve --host $(HOST) --port $(PORT)
 
-test: test-python
+test: test-js test-python
 
-test-python: $(STAMP)
+# The whole pytest suite, browser tests included (they need the fixture pages built first).
+test-python: $(STAMP) browser-fixtures
 	$(BIN)/python -m pytest
+
+# Unit tests of the extension's shared logic with Node's own test runner.
+test-js:
+	@if [ -f extension/package.json ]; then cd extension && node --test; else echo "no extension tests yet"; fi
+
+# Third-party editors (Draft.js, Lexical) for the browser tests' fixture pages: installed from the
+# npm registry by lock file and bundled at test time, never committed.
+browser-fixtures:
+	@if [ -f tests/browser/fixtures/package.json ]; then cd tests/browser/fixtures && npm ci --no-audit --no-fund --silent && npm run --silent build; fi
 
 rules-test: $(STAMP)
 	$(BIN)/postcheck rules test
