@@ -1,0 +1,37 @@
+// The service worker: the only part of the extension that talks HTTP. It may be stopped at any
+// moment, so every message reads the settings afresh and nothing is kept in globals.
+importScripts("/src/shared/settings.js", "/src/shared/feedback.js", "/src/background/api-client.js");
+
+const { readSettings, buildFeedback, checkDraft, sendFeedback } = globalThis.postcheck;
+
+async function handle(message, sender) {
+  const { values } = await readSettings(chrome.storage);
+  switch (message && message.type) {
+    case "check":
+      return checkDraft(message.draft, values);
+    case "settings":
+      return readSettings(chrome.storage);
+    case "feedback": {
+      if (!values.reportOutcomes) return { sent: 0 };
+      const version = chrome.runtime.getManifest().version;
+      const reports = (message.reports || []).map((r) => buildFeedback({ ...r, version }));
+      const results = await Promise.all(reports.map((report) => sendFeedback(report, values)));
+      return { sent: results.filter(Boolean).length };
+    }
+    case "open-options":
+      await chrome.runtime.openOptionsPage();
+      return { opened: true };
+    default:
+      return { error: "unknown message" };
+  }
+}
+
+chrome.runtime.onMessage.addListener((message, sender, sendResponse) => {
+  if (sender.id !== chrome.runtime.id) return false;
+  handle(message, sender).then(sendResponse, () => sendResponse({ status: "unavailable", reason: "internal" }));
+  return true; // the answer is sent asynchronously
+});
+
+chrome.runtime.onInstalled.addListener((details) => {
+  if (details.reason === "install") chrome.tabs.create({ url: chrome.runtime.getURL("src/welcome/welcome.html") });
+});

@@ -1,0 +1,31 @@
+// Outcome reports for comms: which rule, what the person did. Built from an allow-list of fields so
+// the draft's text or the person's handle can never slip into one.
+(function () {
+  "use strict";
+
+  const OUTCOMES = ["shown", "edited", "posted_anyway", "reported_wrong"];
+  const PLATFORMS = ["twitter", "facebook", "other"];
+  const ACCOUNT_TYPES = ["personal", "council", "unknown"];
+  const MAX_COMMENT = 280;
+
+  function buildFeedback({ warning, outcome, platform, accountType, version, comment }) {
+    if (!OUTCOMES.includes(outcome)) throw new Error(`unknown outcome ${outcome}`);
+    const report = {
+      rule: String(warning.rule),
+      category: String(warning.category),
+      outcome,
+      platform: PLATFORMS.includes(platform) ? platform : "other",
+      account_type: ACCOUNT_TYPES.includes(accountType) ? accountType : "unknown",
+      extension_version: String(version),
+    };
+    // Only a "this warning is wrong" report carries words, and only the person's own comment on it.
+    if (outcome === "reported_wrong" && typeof comment === "string" && comment.trim()) {
+      report.comment = comment.trim().slice(0, MAX_COMMENT);
+    }
+    return report;
+  }
+
+  const api = { OUTCOMES, MAX_COMMENT, buildFeedback };
+  if (typeof module === "object" && module.exports) module.exports = api;
+  else globalThis.postcheck = Object.assign(globalThis.postcheck || {}, api);
+})();
