@@ -30,3 +30,12 @@ def test_rules_test_runs_every_example():
     result = run("rules", "test")
     assert result.returncode == 0, result.stdout + result.stderr
     assert " 0 failed" in result.stdout
+
+
+def test_a_broken_rule_folder_is_explained_not_a_traceback(rules_copy):
+    (rules_copy / "rules" / "respect-your-audience.yaml").write_text("rules: [unclosed")
+    result = subprocess.run([str(BIN), "rules", "test"], capture_output=True, text=True, timeout=60,
+                            env={**__import__("os").environ, "POSTCHECK_RULES_DIR": str(rules_copy)})
+    assert result.returncode == 1
+    assert "the rules cannot be loaded" in result.stderr and "respect-your-audience.yaml" in result.stderr
+    assert "Traceback" not in result.stderr

@@ -10,7 +10,7 @@ from flask.cli import FlaskGroup, with_appcontext
 
 from postcheck.app import create_app
 from postcheck.elections.calendar import LONDON
-from postcheck.engine import Draft
+from postcheck.engine import Draft, RulePackError
 from postcheck.engine.examples import run_all_examples
 from postcheck.services import services
 
@@ -25,7 +25,15 @@ def _parse_at(value: str | None) -> dt.datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=LONDON)
 
 
-@click.group(cls=FlaskGroup, create_app=lambda: create_app({"RULES_RELOAD_SECONDS": 0}), add_version_option=False)
+def _create_cli_app():
+    """The app for one command: no file watching, and a broken rule folder explained, not a traceback."""
+    try:
+        return create_app({"RULES_RELOAD_SECONDS": 0})
+    except RulePackError as exc:
+        raise click.ClickException("the rules cannot be loaded:\n  " + "\n  ".join(exc.problems)) from None
+
+
+@click.group(cls=FlaskGroup, create_app=_create_cli_app, add_version_option=False)
 def main():
     """postcheck: warns staff before a social media post breaks the policy."""
 

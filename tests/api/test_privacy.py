@@ -8,6 +8,7 @@ MARKER = "QX7-unique-draft-marker-9931"
 
 def test_draft_text_appears_in_no_log_line(client, caplog):
     caplog.set_level(logging.DEBUG)  # every logger, every level
+    caplog.set_level(logging.DEBUG, logger="postcheck")  # ours sets its own level
     texts = [f"{MARKER} fuck", f"ring {MARKER} on 07700 900123", f"Cllr {MARKER}", MARKER]
     for text in texts:
         post_check(client, text=text, at="2026-04-20T10:00:00+01:00")

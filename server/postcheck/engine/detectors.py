@@ -42,11 +42,16 @@ def _nhs_check_digit_ok(digits: str) -> bool:
     return check != 10 and check == int(digits[9])
 
 
-def nhs_numbers(text: str) -> list[Span]:
+def nhs_numbers(text: str, grouped_only: bool = False) -> list[Span]:
+    """Ten digits with a valid check digit. NHS numbers never start with 0 (that is a phone number).
+    `grouped_only` keeps those written 3-3-4, the NHS's own layout, which other ten-digit numbers
+    (order numbers, references) rarely copy."""
     spans = []
     for m in _NHS.finditer(text, timeout=_TIMEOUT):
         digits = "".join(m.groups())
-        if len(set(digits)) > 1 and _nhs_check_digit_ok(digits):
+        if grouped_only and len(m.group(0)) == 10:
+            continue
+        if digits[0] != "0" and len(set(digits)) > 1 and _nhs_check_digit_ok(digits):
             spans.append(m.span())
     return spans
 
@@ -108,6 +113,7 @@ def build_detectors(org: Organisation) -> dict[str, Detector]:
         "phone-number": phone_numbers,
         "email-address": email_addresses,
         "nhs-number": nhs_numbers,
+        "nhs-number-grouped": lambda text: nhs_numbers(text, grouped_only=True),
         "ni-number": ni_numbers,
         "street-address": street_addresses,
         "postcode": postcodes,

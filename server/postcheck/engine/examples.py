@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from postcheck.engine import matchers as m
-from postcheck.engine.evaluate import Draft, ElectionState, _merge, check, evaluate_rule
+from postcheck.engine.evaluate import Draft, ElectionState, _merge, account_type, evaluate_rule
 from postcheck.engine.ruleset import CompiledRule, RuleSet
 from postcheck.engine.text import normalise
 
@@ -37,7 +37,12 @@ def run_rule_examples(ruleset: RuleSet, rule: CompiledRule) -> list[ExampleResul
     for kind in ("warn", "pass"):
         for example in rule.examples[kind]:
             draft, election = example_context(rule, example)
-            fired = any(w.rule == rule.id for w in check(ruleset, draft, election))
+            # The rule on its own, enabled or not: a rule that ships switched off is proven too.
+            account = account_type(draft, ruleset)
+            spans = None
+            if rule.applies(account, draft.reply, election.active, draft.profile_disclaimer):
+                spans = evaluate_rule(rule, m.Scan(normalise(draft.text)))
+            fired = spans is not None
             if kind == "warn" and not fired:
                 results.append(ExampleResult(rule.id, kind, draft.text, False, "should warn but did not"))
                 continue
@@ -45,9 +50,7 @@ def run_rule_examples(ruleset: RuleSet, rule: CompiledRule) -> list[ExampleResul
                 results.append(ExampleResult(rule.id, kind, draft.text, False, "should pass but warned"))
                 continue
             if kind == "warn" and "marks" in example:
-                text = normalise(draft.text)
-                spans = _merge(evaluate_rule(rule, m.Scan(text)) or [])
-                marked = [draft.text[s:e] for s, e in spans]
+                marked = [draft.text[s:e] for s, e in _merge(spans)]
                 if sorted(marked) != sorted(example["marks"]):
                     results.append(ExampleResult(rule.id, kind, draft.text, False,
                                                  f"underlines {marked}, expected {example['marks']}"))
