@@ -99,7 +99,10 @@ def rules_test(verbose):
 @click.option("--port", default=8080, show_default=True, type=int)
 def serve(host, port):
     """Serve the API (a threaded server for one machine; see docs for production)."""
-    app = create_app()
+    try:
+        app = create_app()
+    except RulePackError as exc:
+        raise click.ClickException("the rules cannot be loaded:\n  " + "\n  ".join(exc.problems)) from None
     app.run(host=host, port=port, threaded=True, use_reloader=False)
 
 
