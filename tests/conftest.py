@@ -36,3 +36,19 @@ def post_check(client, **body):
 def utf16_slice(text: str, start: int, end: int) -> str:
     """What a browser's text.slice(start, end) returns: offsets count UTF-16 code units."""
     return text.encode("utf-16-le")[start * 2:end * 2].decode("utf-16-le")
+
+
+@pytest.fixture(scope="session")
+def live_server_url(app):
+    """The app served over real HTTP on a free loopback port, for clients that need a socket."""
+    import threading
+
+    from werkzeug.serving import make_server
+
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()

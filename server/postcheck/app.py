@@ -50,9 +50,10 @@ def create_app(config=None) -> Flask:
         CORS(app, resources={r"/api/*": {"origins": settings["CORS_ORIGINS"]}})
 
     api = Api(app)
-    from postcheck.api import check, health, rules as rules_api
+    from postcheck.api import check, health, languagetool, rules as rules_api
     api.register_blueprint(check.blp)
     api.register_blueprint(rules_api.blp)
+    api.register_blueprint(languagetool.blp)
     app.register_blueprint(health.bp)
     errors.register(app)
     _access_log(app)

@@ -22,7 +22,16 @@ SETTINGS = {
     "REGEX_TIMEOUT_MS": (50.0, float, "Time one rule pattern may run on one draft before it is skipped."),
     "LOG_LEVEL": ("INFO", str, "Python logging level of the server's own logs."),
     "SECRET_KEY": ("", str, "Signs sessions; required in production."),
+    "LT_DEFAULT_ACCOUNT": ("", lambda v: _one_of(v, ("", "personal", "council")), "Account type assumed by /v2/check (LanguageTool clients) without postcheckAccount: "
+                                    "personal, council, or empty to decide from postcheckHandle (unknown means personal)."),
 }
+
+
+def _one_of(value, allowed):
+    value = str(value).strip().lower()
+    if value not in allowed:
+        raise ValueError(value)
+    return value
 
 
 def _parse_bool(value) -> bool:

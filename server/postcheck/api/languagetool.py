@@ -1,0 +1,163 @@
+"""LanguageTool's HTTP protocol (`/v2/check`, `/v2/languages`, `/v2/healthcheck`) over the same engine.
+
+Errors answer as LanguageTool does: a status code with a plain-text message. Account, reply and
+moment have no LanguageTool parameter; clients that can send extra parameters use the `postcheck*`
+ones, and the server's defaults apply otherwise.
+"""
+from __future__ import annotations
+
+import datetime as dt
+
+from flask import Response, jsonify, request
+from flask_smorest import Blueprint
+
+from postcheck import __version__
+from postcheck.elections.calendar import LONDON
+from postcheck.engine import Draft
+from postcheck.engine.schema import CATEGORIES
+from postcheck.languagetool.annotation import AnnotationError, parse_annotation, plain
+from postcheck.languagetool.matches import lt_category_id, lt_rule_id, to_matches
+from postcheck.services import services
+
+blp = Blueprint("languagetool", __name__, url_prefix="/v2",
+                description="LanguageTool-compatible protocol: point LanguageTool clients at this server")
+
+LANGUAGES = [
+    {"name": "English", "code": "en", "longCode": "en"},
+    {"name": "English (GB)", "code": "en", "longCode": "en-GB"},
+    {"name": "English (US)", "code": "en", "longCode": "en-US"},
+    {"name": "English (Australian)", "code": "en", "longCode": "en-AU"},
+    {"name": "English (Canadian)", "code": "en", "longCode": "en-CA"},
+    {"name": "English (New Zealand)", "code": "en", "longCode": "en-NZ"},
+    {"name": "English (South African)", "code": "en", "longCode": "en-ZA"},
+]
+_BY_CODE = {lang["longCode"].lower(): lang for lang in LANGUAGES}
+_TRUE = ("true", "1", "yes", "on")
+
+
+class LanguageToolError(Exception):
+    def __init__(self, status: int, message: str):
+        self.status, self.message = status, message
+
+
+@blp.errorhandler(LanguageToolError)
+def _plain_error(exc: LanguageToolError):
+    return Response(f"Error: {exc.message}", status=exc.status, mimetype="text/plain")
+
+
+def _csv(name: str) -> set[str]:
+    return {v.strip().upper().replace("-", "_").replace(".", "_") for v in request.values.get(name, "").split(",") if v.strip()}
+
+
+def _language() -> dict:
+    code = request.values.get("language", "").strip()
+    if not code:
+        raise LanguageToolError(400, "Missing 'language' parameter, e.g. language=en-GB or language=auto")
+    if code.lower() == "auto":
+        return _BY_CODE["en-gb"]
+    found = _BY_CODE.get(code.lower())
+    if not found:
+        raise LanguageToolError(400, f"'{code[:20]}' is not a language code known to this server; it checks English (en, en-GB, en-US...)")
+    return found
+
+
+def _moment() -> dt.datetime:
+    value = request.values.get("postcheckAt", "").strip()
+    if not value:
+        return dt.datetime.now(dt.timezone.utc)
+    try:
+        moment = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        raise LanguageToolError(400, "'postcheckAt' must be an ISO 8601 date-time, e.g. 2026-04-20T09:30:00+01:00") from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=LONDON)
+
+
+def _choice(name: str, allowed: tuple[str, ...], default):
+    value = request.values.get(name, "").strip().lower()
+    if not value:
+        return default
+    if value not in allowed:
+        raise LanguageToolError(400, f"'{name}' must be one of {', '.join(allowed)}")
+    return value
+
+
+@blp.route("/check", methods=["POST", "GET"])
+@blp.doc(
+    summary="Check text (LanguageTool protocol)",
+    description="Form-encoded as LanguageTool accepts: `text` or `data`, `language`, `enabledRules`, "
+                "`disabledRules`, `enabledCategories`, `disabledCategories`, `enabledOnly`; extra "
+                "`postcheckAccount` (personal|council), `postcheckHandle`, `postcheckReply`, "
+                "`postcheckProfileDisclaimer`, `postcheckPlatform`, `postcheckAt` (ISO 8601). "
+                "Offsets and lengths count UTF-16 code units. Errors are plain text.",
+    requestBody={"content": {"application/x-www-form-urlencoded": {"schema": {
+        "type": "object", "required": ["language"],
+        "properties": {k: {"type": "string"} for k in (
+            "text", "data", "language", "enabledRules", "disabledRules", "enabledCategories",
+            "disabledCategories", "enabledOnly", "postcheckAccount", "postcheckHandle", "postcheckReply",
+            "postcheckProfileDisclaimer", "postcheckPlatform", "postcheckAt")}}}}},
+    responses={"200": {"description": "LanguageTool's check answer"},
+               "400": {"description": "A parameter is missing or wrong (plain text)"},
+               "413": {"description": "The text is too long (plain text)"}},
+)
+def check():
+    svc = services()
+    language = _language()
+    if "data" in request.values:
+        try:
+            doc = parse_annotation(request.values["data"])
+        except AnnotationError as exc:
+            raise LanguageToolError(400, str(exc)) from None
+    elif "text" in request.values:
+        doc = plain(request.values["text"])
+    else:
+        raise LanguageToolError(400, "Missing 'text' or 'data' parameter")
+    limit = svc.settings["MAX_TEXT_CHARS"]
+    if len(doc.checked) > limit:
+        raise LanguageToolError(413, f"Your text exceeds the limit of {limit} characters")
+
+    account = _choice("postcheckAccount", ("personal", "council"), svc.settings["LT_DEFAULT_ACCOUNT"] or None)
+    draft = Draft(text=doc.checked, platform=_choice("postcheckPlatform", ("twitter", "facebook", "other"), "other"),
+                  account_type=account, handle=request.values.get("postcheckHandle") or None,
+                  reply=request.values.get("postcheckReply", "").lower() in _TRUE,
+                  profile_disclaimer=request.values.get("postcheckProfileDisclaimer", "").lower() in _TRUE)
+    warnings, election, version = svc.check(draft, _moment())
+
+    enabled_rules, disabled_rules = _csv("enabledRules"), _csv("disabledRules")
+    enabled_cats, disabled_cats = _csv("enabledCategories"), _csv("disabledCategories")
+    enabled_only = request.values.get("enabledOnly", "").lower() in _TRUE
+    if enabled_only and not (enabled_rules or enabled_cats):
+        raise LanguageToolError(400, "enabledOnly needs enabledRules or enabledCategories")
+
+    def wanted(w) -> bool:
+        rule, cat = lt_rule_id(w.rule), lt_category_id(w.category)
+        if rule in disabled_rules or cat in disabled_cats or cat.removeprefix("POSTCHECK_") in disabled_cats:
+            return False
+        if enabled_only:
+            return rule in enabled_rules or cat in enabled_cats or cat.removeprefix("POSTCHECK_") in enabled_cats
+        return True
+
+    return jsonify({
+        "software": {"name": "postcheck", "version": __version__, "buildDate": None, "apiVersion": 1,
+                     "premium": False, "status": "", "rulesVersion": version},
+        "warnings": {"incompleteResults": False},
+        "language": {"name": language["name"], "code": language["longCode"],
+                     "detectedLanguage": {"name": language["name"], "code": language["longCode"], "confidence": 1.0}},
+        "matches": to_matches([w for w in warnings if wanted(w)], doc),
+        "postcheck": {"election": {"active": election.active, "period": election.period}},
+    })
+
+
+@blp.route("/languages", methods=["GET"])
+@blp.doc(summary="Languages (LanguageTool protocol)", responses={"200": {"description": "English variants"}})
+def languages():
+    return jsonify(LANGUAGES)
+
+
+@blp.route("/healthcheck", methods=["GET"])
+@blp.doc(summary="Health (LanguageTool protocol)", responses={"200": {"description": "OK"}})
+def healthcheck():
+    services()  # the app is built and has rules
+    return Response("OK", mimetype="text/plain")
+
+
+ALL_CATEGORY_IDS = [lt_category_id(c) for c in CATEGORIES]
