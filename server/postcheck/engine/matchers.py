@@ -32,15 +32,26 @@ _NOT_AFTER = r"(?![\p{L}\p{N}_])"
 class Scan:
     """One text being checked, with what matchers share: the word positions and a result cache."""
 
-    __slots__ = ("text", "timeout", "_word_starts", "cache")
+    __slots__ = ("text", "timeout", "_word_starts", "_beginnings", "cache")
 
     _WORD = regex.compile(r"[\p{L}\p{N}_'*!@$#]+")
+    _ALNUM = regex.compile(r"[\p{L}\p{N}]+")
 
     def __init__(self, text: str, timeout: float = DEFAULT_TIMEOUT):
         self.text = text
         self.timeout = timeout
         self._word_starts: list[int] | None = None
+        self._beginnings: set[str] | None = None
         self.cache: dict[int, list[Span]] = {}
+
+    def beginnings(self) -> set[str]:
+        """The first one, two and three letters of every word: what word lists are prefiltered on."""
+        if self._beginnings is None:
+            found = set()
+            for word in self._ALNUM.findall(self.text.casefold(), timeout=self.timeout):
+                found.update((word[:1], word[:2], word[:3]))
+            self._beginnings = found
+        return self._beginnings
 
     def word_index(self, offset: int) -> int:
         """The number of words that start before `offset`: proximity is counted in words."""
@@ -68,8 +79,13 @@ class RegexMatcher(Matcher):
     # Which group is the span: 0 for the whole match, or a named group so context can be required
     # around the words without underlining it.
     group: int | str = 0
+    # For word lists: how their words can begin. A text with no word beginning so cannot match, and
+    # is not scanned at all (most lists, on most posts). None means always scan.
+    beginnings: frozenset[str] | None = None
 
     def _find(self, scan: Scan) -> list[Span]:
+        if self.beginnings is not None and self.beginnings.isdisjoint(scan.beginnings()):
+            return []
         spans = []
         for m in self.compiled.finditer(scan.text, overlapped=False, timeout=scan.timeout):
             start, end = m.span(self.group)
@@ -153,33 +169,82 @@ class FunctionMatcher(Matcher):
         return self.function(scan.text)
 
 
-def word_pattern(entry: str, obfuscated: bool) -> str:
-    """The regular expression for one word-list entry.
+def word_atoms(entry: str, obfuscated: bool) -> tuple[tuple[str, ...], bool]:
+    """One word-list entry as a sequence of regex atoms, and whether the word may go on.
 
     A trailing `*` lets the word go on (`fuck*` also finds "fucking"); spaces match any run of spaces,
     hyphens or underscores so a phrase survives "labour-of-love"; an apostrophe is optional.
     """
     prefix = entry.endswith("*")
     core = entry[:-1] if prefix else entry
-    parts: list[str] = []
+    atoms: list[str] = []
     for i, ch in enumerate(core.lower()):
         if ch == " ":
-            parts.append(r"[\s_-]+")
+            atoms.append(r"[\s_-]+")
         elif ch == "'":
-            parts.append("'?")
+            atoms.append("'?")
         elif obfuscated and ch.isalpha():
             chars = _LEET.get(ch, ch) + (_MASK if i > 0 else "")
-            parts.append("[" + regex.escape(chars, special_only=False) + "]+")
+            atoms.append("[" + regex.escape(chars, special_only=False) + "]+")
         else:
-            parts.append(regex.escape(ch))
-    tail = r"[\p{L}\p{N}_*]*" if prefix else ""
-    return "".join(parts) + tail
+            atoms.append(regex.escape(ch))
+    return tuple(atoms), prefix
+
+
+_TAIL = r"[\p{L}\p{N}_*]*"
+_END = ""  # trie key marking where an entry ends
+
+
+def _render(node: dict) -> str:
+    """A trie of atoms as one regular expression: shared beginnings are written once, so at each
+    position the engine follows one branch instead of trying every word of the list."""
+    branches = [atom + _render(child) for atom, child in sorted(node.items(), key=lambda kv: kv[0]) if atom != _END]
+    if _END in node:
+        branches.append(_TAIL if node[_END] else "")  # longest first: the end of a word comes last
+    if len(branches) == 1:
+        only = branches[0]
+        return only if _END not in node or only else ""
+    if branches[-1] == "":
+        return "(?:" + "|".join(branches[:-1]) + ")?"
+    return "(?:" + "|".join(branches) + ")"
+
+
+def word_pattern(entry: str, obfuscated: bool) -> str:
+    atoms, prefix = word_atoms(entry, obfuscated)
+    return "".join(atoms) + (_TAIL if prefix else "")
+
+
+_FIRST_WORD = regex.compile(r"[\p{L}\p{N}]+")
+
+
+def word_beginnings(entries: Sequence[str], obfuscated: bool) -> frozenset[str] | None:
+    """The 1-3 letter beginnings a list's entries can start with, or None when that cannot be known
+    (disguised spellings, entries that start with a symbol or an emoji)."""
+    if obfuscated:
+        return None
+    found = set()
+    for entry in entries:
+        entry = entry.strip().casefold()
+        if not entry:
+            continue
+        first = _FIRST_WORD.match(entry)
+        if first is None:
+            return None
+        found.add(first.group(0)[:3])
+    return frozenset(found)
 
 
 def compile_words(entries: Sequence[str], obfuscated: bool, *, before: str = "", after: str = "") -> regex.Pattern:
-    """One alternation for a whole word list, longest first so a phrase wins over its first word."""
-    alternatives = sorted({word_pattern(e, obfuscated) for e in entries if e.strip()}, key=len, reverse=True)
-    if not alternatives:
+    """One trie-shaped expression for a whole word list, matching whole words only."""
+    trie: dict = {}
+    for entry in entries:
+        if not entry.strip():
+            continue
+        atoms, prefix = word_atoms(entry, obfuscated)
+        node = trie
+        for atom in atoms:
+            node = node.setdefault(atom, {})
+        node[_END] = node.get(_END, False) or prefix
+    if not trie:
         return regex.compile(r"(?!)")  # an empty list matches nothing
-    body = "|".join(alternatives)
-    return regex.compile(f"{before}{_NOT_BEFORE}(?:{body}){_NOT_AFTER}{after}", regex.IGNORECASE)
+    return regex.compile(f"{before}{_NOT_BEFORE}(?:{_render(trie)}){_NOT_AFTER}{after}", regex.IGNORECASE)

@@ -121,7 +121,8 @@ class _Compiler:
         # The same list used by several rules compiles once, and its result is cached per text.
         key = (words, obfuscated)
         if key not in self._shared:
-            self._shared[key] = m.RegexMatcher(m.compile_words(words, obfuscated))
+            self._shared[key] = m.RegexMatcher(m.compile_words(words, obfuscated),
+                                               beginnings=m.word_beginnings(words, obfuscated))
         return self._shared[key]
 
 
