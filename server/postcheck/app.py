@@ -9,12 +9,16 @@ from pathlib import Path
 from flask import Flask, g, request
 from flask_cors import CORS
 from flask_smorest import Api
+from werkzeug.exceptions import ServiceUnavailable
 
 from postcheck import __version__, errors
 from postcheck.config import load_settings
-from postcheck.elections.seed import seed_periods
+from postcheck.elections.live import LiveCalendar
+from postcheck.elections.seed import calendar_settings
 from postcheck.engine.reloading import RuleSource
-from postcheck.services import Services, StaticCalendar
+from postcheck.services import Services
+from postcheck.store import Store, StoreUnavailable
+from postcheck.store.database import default_url
 
 log = logging.getLogger("postcheck.access")
 
@@ -38,11 +42,17 @@ def create_app(config=None) -> Flask:
     app.config.update({k: v for k, v in settings.items() if k.isupper()})
     _configure_logging(settings["LOG_LEVEL"])
 
-    rules = RuleSource(Path(settings["RULES_DIR"]))
-    calendar = StaticCalendar(seed_periods(Path(settings["RULES_DIR"])))
-    app.extensions["postcheck"] = Services(settings=settings, rules=rules, calendar=calendar)
-    if not app.testing and not settings.get("TESTING"):
+    testing = app.testing or bool(settings.get("TESTING"))
+    store = Store(settings["DATABASE_URL"] or default_url(app.instance_path, testing), settings["DATABASE_TIMEOUT_SECONDS"])
+    calendar = LiveCalendar(store, Path(settings["RULES_DIR"]))
+    calendar.start()  # migrates and seeds a new database; the roster must be loaded before the rules
+    rules = RuleSource(Path(settings["RULES_DIR"]), roster_lexicons=calendar.roster_lexicons)
+    calendar.on_roster_change = lambda: rules.reload(force=True)
+    app.extensions["postcheck"] = Services(settings=settings, rules=rules, calendar=calendar, store=store,
+                                           calendar_settings=calendar_settings(Path(settings["RULES_DIR"])))
+    if not testing:
         rules.watch(settings["RULES_RELOAD_SECONDS"])
+        calendar.watch(settings["CALENDAR_POLL_SECONDS"])
 
     if settings["CORS_ORIGINS"]:
         if "*" in settings["CORS_ORIGINS"]:
@@ -50,14 +60,24 @@ def create_app(config=None) -> Flask:
         CORS(app, resources={r"/api/*": {"origins": settings["CORS_ORIGINS"]}})
 
     api = Api(app)
-    from postcheck.api import check, health, languagetool, rules as rules_api
+    from postcheck.api import audit, check, elections, health, languagetool, roster, rules as rules_api
     api.register_blueprint(check.blp)
     api.register_blueprint(rules_api.blp)
     api.register_blueprint(languagetool.blp)
+    api.register_blueprint(elections.blp)
+    api.register_blueprint(roster.blp)
+    api.register_blueprint(audit.blp)
     app.register_blueprint(health.bp)
     errors.register(app)
+    app.register_error_handler(StoreUnavailable, _store_unavailable)
     _access_log(app)
     return app
+
+
+def _store_unavailable(exc):
+    return errors.handle_http_exception(ServiceUnavailable(
+        description="The calendar database cannot be reached, so changes cannot be saved just now; try again in "
+                    "a minute. Checks go on using the last loaded calendar.", retry_after=30))
 
 
 def _configure_logging(level: str) -> None:

@@ -94,6 +94,54 @@ def rules_test(verbose):
     sys.exit(1 if failed else 0)
 
 
+@main.group("tokens")
+def tokens_group():
+    """Bearer tokens for the elections, roster and audit API."""
+
+
+def _cli_actor() -> str:
+    import getpass
+    try:
+        return f"{getpass.getuser()} (command line)"
+    except Exception:  # no user name in some containers
+        return "command line"
+
+
+@tokens_group.command("create")
+@click.option("--role", type=click.Choice(["comms", "admin"]), required=True,
+              help="comms: calendar and roster; admin: everything.")
+@click.option("--name", required=True, help="Whose token it is, e.g. \"Jo Bloggs, Press Team\".")
+@with_appcontext
+def tokens_create(role, name):
+    """Create a token; it is shown once, alone on the last line, and only its hash is kept."""
+    from postcheck.auth import create_token
+    plain, row = create_token(services().store, name, role, _cli_actor())
+    click.echo(f"Token {row.id} for {row.name} ({row.role}). Copy it now: it cannot be shown again.")
+    click.echo(plain)
+
+
+@tokens_group.command("list")
+@with_appcontext
+def tokens_list():
+    """List tokens (never the tokens themselves)."""
+    from postcheck.auth import list_tokens
+    for row in list_tokens(services().store):
+        state = f"revoked {row.revoked_at:%Y-%m-%d %H:%M}" if row.revoked_at else "active"
+        click.echo(f"{row.id}\t{row.role}\t{state}\tcreated {row.created_at:%Y-%m-%d %H:%M}\t{row.name}")
+
+
+@tokens_group.command("revoke")
+@click.argument("token_id", type=int)
+@with_appcontext
+def tokens_revoke(token_id):
+    """Revoke a token by its id (from `postcheck tokens list`)."""
+    from postcheck.auth import revoke_token
+    row = revoke_token(services().store, token_id, _cli_actor())
+    if row is None:
+        raise click.ClickException(f"no token {token_id}")
+    click.echo(f"Token {row.id} ({row.name}) revoked.")
+
+
 @main.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8080, show_default=True, type=int)

@@ -14,7 +14,11 @@ _REPO_RULES = Path(__file__).resolve().parents[2] / "policy_rules"
 SETTINGS = {
     "RULES_DIR": (str(_REPO_RULES), str, "Folder of the policy rules (organisation.yaml, rules/, lexicons/)."),
     "RULES_RELOAD_SECONDS": (2.0, float, "How often each server process looks for changed rule files; 0 turns watching off."),
-    "DATABASE_URL": ("", str, "SQLAlchemy URL of the store; empty means SQLite in the instance folder."),
+    "DATABASE_URL": ("", str, "SQLAlchemy URL of the store (postgresql+psycopg://user:password@host/db for several "
+                              "servers); empty means SQLite in the instance folder (in memory when TESTING)."),
+    "DATABASE_TIMEOUT_SECONDS": (3.0, float, "How long to wait for the database to connect before treating it as unreachable."),
+    "CALENDAR_POLL_SECONDS": (2.0, float, "How often each server process looks for calendar or roster changes made by "
+                                          "another process (a change reaches every check within this plus a moment); 0 turns it off."),
     "CORS_ORIGINS": ("", lambda v: [o.strip() for o in v.split(",") if o.strip()] if isinstance(v, str) else list(v),
                      "Comma-separated origins allowed by CORS (the extension's chrome-extension://<id>); never *."),
     "MAX_TEXT_CHARS": (100_000, int, "Longest draft accepted by the check, in characters; longer answers 413."),

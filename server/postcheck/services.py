@@ -23,6 +23,8 @@ class Services:
     settings: dict
     rules: RuleSource
     calendar: object  # anything with `.current: CalendarSnapshot`
+    store: object = None  # postcheck.store.Store: elections, roster, tokens, audit
+    calendar_settings: dict | None = None  # Democracy Club organisation slugs for election ids
 
     def council_handles(self) -> tuple[str, ...]:
         return ()

@@ -1,0 +1,240 @@
+"""The political roster the election rules use: parties and groups (aliases, hashtags, slogans),
+councillors and candidates (names, handles, roles), and generic roles; as JSON and as one CSV file."""
+from __future__ import annotations
+
+from flask import abort, jsonify, make_response, request, url_for
+from flask_smorest import Blueprint
+from marshmallow import RAISE, Schema, ValidationError, fields, validate
+from sqlalchemy import select
+from sqlalchemy.orm.exc import StaleDataError
+
+from postcheck.api.etags import require_if_match, with_etag
+from postcheck.auth import actor, request_id, require
+from postcheck.elections.roster import CSV_TYPES, RosterCsvError, export_csv, parse_csv
+from postcheck.services import services
+from postcheck.store import changes
+from postcheck.store.models import Party, Person, Role, as_record
+
+blp = Blueprint("roster", __name__, url_prefix="/api/v1", description="The political roster (comms and admin tokens)")
+
+_Words = lambda: fields.List(fields.String(validate=validate.Length(min=1, max=200)),  # noqa: E731
+                             load_default=list, validate=validate.Length(max=200))
+
+
+class _Strict(Schema):
+    class Meta:
+        unknown = RAISE
+
+
+class PartySchema(_Strict):
+    id = fields.Integer(dump_only=True)
+    name = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    kind = fields.String(load_default="party", validate=validate.OneOf(("party", "group")))
+    aliases = _Words()
+    hashtags = _Words()
+    slogans = _Words()
+    revision = fields.Integer(dump_only=True)
+
+
+class PersonSchema(_Strict):
+    id = fields.Integer(dump_only=True)
+    name = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    kind = fields.String(load_default="councillor", validate=validate.OneOf(("councillor", "candidate")))
+    party = fields.String(load_default="", validate=validate.Length(max=200))
+    ward = fields.String(load_default="", validate=validate.Length(max=200))
+    aliases = _Words()
+    handles = _Words()
+    roles = _Words()
+    revision = fields.Integer(dump_only=True)
+
+
+class RoleSchema(_Strict):
+    id = fields.Integer(dump_only=True)
+    name = fields.String(required=True, validate=validate.Length(min=1, max=200),
+                         metadata={"description": "A generic role; `*` at the end lets it go on (Cabinet Member for *)."})
+    revision = fields.Integer(dump_only=True)
+
+
+class RosterSchema(Schema):
+    parties = fields.List(fields.Nested(PartySchema))
+    people = fields.List(fields.Nested(PersonSchema))
+    roles = fields.List(fields.Nested(RoleSchema))
+
+
+class ImportSummarySchema(Schema):
+    created = fields.Integer()
+    updated = fields.Integer()
+    deleted = fields.Integer()
+
+
+COLLECTIONS = {"parties": (Party, PartySchema), "people": (Person, PersonSchema), "roles": (Role, RoleSchema)}
+_TYPE_OF = {"party": "parties", "person": "people", "role": "roles"}
+
+
+def _dump(row) -> dict:
+    record = as_record(row)
+    schema = COLLECTIONS[row.__tablename__][1]
+    return {k: record[k] for k in schema().fields if k in record}
+
+
+def _after_change():
+    services().calendar.refresh()  # the roster feeds the rules: this process reloads them at once
+
+
+@blp.route("/roster", methods=["GET"])
+@require("comms")
+@blp.response(200, RosterSchema)
+def get_roster():
+    """The whole roster."""
+    with services().store.transaction() as session:
+        return jsonify({name: [_dump(r) for r in session.scalars(select(model).order_by(model.name))]
+                        for name, (model, _schema) in COLLECTIONS.items()})
+
+
+def _register(collection: str, model, schema):
+    """The same five endpoints for each part of the roster, each documented with its own schema."""
+    noun = collection.rstrip("s") if collection != "people" else "person"
+
+    def get_or_404(session, item_id):
+        row = session.get(model, item_id)
+        if row is None:
+            abort(404, description=f"No {noun} {item_id} in the roster.")
+        return row
+
+    def name_taken(session, name, but=None):
+        other = session.scalar(select(model).where(model.name == name))
+        if other is not None and other is not but:
+            abort(409, description=f"{name!r} is already in the roster; change that entry instead.")
+
+    def list_items():
+        with services().store.transaction() as session:
+            return jsonify([_dump(r) for r in session.scalars(select(model).order_by(model.name))])
+
+    def create_item(args):
+        with services().store.transaction() as session:
+            name_taken(session, args["name"])
+            row = changes.create(session, model(**args), actor(), request_id())
+            body = _dump(row)
+        _after_change()
+        response = with_etag(make_response(jsonify(body), 201), row)
+        response.headers["Location"] = url_for(f"roster.get_{collection}", item_id=row.id)
+        return response
+
+    def get_item(item_id):
+        with services().store.transaction() as session:
+            row = get_or_404(session, item_id)
+            return with_etag(jsonify(_dump(row)), row)
+
+    def update_item(args, item_id):
+        try:
+            with services().store.transaction() as session:
+                row = get_or_404(session, item_id)
+                require_if_match(row)
+                if "name" in args:
+                    name_taken(session, args["name"], but=row)
+                changes.update(session, row, args, actor(), request_id())
+                body = _dump(row)
+        except StaleDataError:
+            abort(409, description=f"Someone changed this {noun} at the same moment; fetch it again.")
+        _after_change()
+        return with_etag(jsonify(body), row)
+
+    def delete_item(item_id):
+        try:
+            with services().store.transaction() as session:
+                row = get_or_404(session, item_id)
+                require_if_match(row)
+                changes.delete(session, row, actor(), request_id())
+        except StaleDataError:
+            abort(409, description=f"Someone changed this {noun} at the same moment; fetch it again.")
+        _after_change()
+        return "", 204
+
+    for view, name in ((list_items, "list"), (create_item, "create"), (get_item, "get"),
+                       (update_item, "update"), (delete_item, "delete")):
+        view.__name__ = f"{name}_{collection}"
+        view.__doc__ = f"{name.capitalize()} {collection if name == 'list' else 'a ' + noun}"
+    # The token is checked before the body is read, so an anonymous caller learns nothing from a 422.
+    comms = require("comms")
+    patch_schema = type(schema.__name__.replace("Schema", "PatchSchema"), (schema,), {})
+    blp.route(f"/roster/{collection}", methods=["GET"])(comms(blp.response(200, schema(many=True))(list_items)))
+    blp.route(f"/roster/{collection}", methods=["POST"])(
+        comms(blp.arguments(schema, location="json")(blp.response(201, schema)(create_item))))
+    blp.route(f"/roster/{collection}/<int:item_id>", methods=["GET"], endpoint=f"get_{collection}")(
+        comms(blp.response(200, schema)(get_item)))
+    blp.route(f"/roster/{collection}/<int:item_id>", methods=["PATCH"])(
+        comms(blp.arguments(patch_schema(partial=True), location="json")(blp.response(200, schema)(update_item))))
+    blp.route(f"/roster/{collection}/<int:item_id>", methods=["DELETE"])(comms(blp.response(204)(delete_item)))
+
+
+for _collection, (_model, _schema) in COLLECTIONS.items():
+    _register(_collection, _model, _schema)
+
+
+@blp.route("/roster.csv", methods=["GET"])
+@require("comms")
+@blp.response(200, description="The roster as CSV", content_type="text/csv")
+def export_roster():
+    """Export the roster as CSV
+
+    Columns: type (party, person, role), name, kind, party, ward, aliases, handles, hashtags, slogans,
+    roles. Lists within a cell are separated by semicolons.
+    """
+    with services().store.transaction() as session:
+        text = export_csv(session)
+    response = make_response(text)
+    response.headers["Content-Type"] = "text/csv; charset=utf-8"
+    response.headers["Content-Disposition"] = 'attachment; filename="roster.csv"'
+    return response
+
+
+@blp.route("/roster.csv", methods=["POST"])
+@require("comms")
+@blp.response(200, ImportSummarySchema)
+def import_roster():
+    """Import the roster from CSV
+
+    The body is the CSV file (Content-Type: text/csv), in the export's format. Rows add or update by
+    type and name; with `?replace=true` whatever the file does not list is removed.
+    """
+    if request.mimetype not in ("text/csv", "text/plain", "application/csv"):
+        abort(415, description="Send the CSV file with Content-Type: text/csv.")
+    try:
+        text = request.get_data(as_text=False).decode("utf-8")
+    except UnicodeDecodeError:
+        abort(422, description="The file is not UTF-8 text; save it from Excel as 'CSV UTF-8'.")
+    try:
+        rows = parse_csv(text)
+    except RosterCsvError as exc:
+        abort(422, description="; ".join(exc.problems))
+    problems, valid = [], []
+    for line, (type_name, data) in enumerate(rows, start=2):
+        try:
+            valid.append((type_name, COLLECTIONS[_TYPE_OF[type_name]][1]().load(data)))
+        except ValidationError as exc:
+            problems += [f"line {line}: {field}: {' '.join(map(str, msgs))}" for field, msgs in exc.messages.items()]
+    if problems:
+        abort(422, description="; ".join(problems))
+    replace = request.args.get("replace", "").lower() in ("1", "true", "yes")
+    counts = {"created": 0, "updated": 0, "deleted": 0}
+    with services().store.transaction() as session:
+        listed = {t: set() for t in CSV_TYPES}
+        for type_name, data in valid:
+            model = CSV_TYPES[type_name]
+            listed[type_name].add(data["name"])
+            row = session.scalar(select(model).where(model.name == data["name"]))
+            if row is None:
+                changes.create(session, model(**data), actor(), request_id())
+                counts["created"] += 1
+            else:
+                before = row.revision
+                changes.update(session, row, data, actor(), request_id())
+                counts["updated"] += row.revision != before
+        if replace:
+            for type_name, model in CSV_TYPES.items():
+                for row in session.scalars(select(model).where(model.name.not_in(listed[type_name]))).all():
+                    changes.delete(session, row, actor(), request_id())
+                    counts["deleted"] += 1
+    if any(counts.values()):
+        _after_change()
+    return jsonify(counts)

@@ -1,0 +1,107 @@
+"""Bearer tokens for the admin API: roles `comms` (calendar and roster) and `admin` (everything,
+tokens included). Only a SHA-256 of each token is stored; tokens are long random strings, so a plain
+hash is enough (there is nothing to brute-force), and the token itself is never logged."""
+from __future__ import annotations
+
+import functools
+import hashlib
+import logging
+import secrets
+from dataclasses import dataclass
+
+from flask import abort, g, request
+from sqlalchemy import select
+from werkzeug.datastructures import WWWAuthenticate
+from werkzeug.exceptions import Unauthorized
+
+from postcheck.store.changes import audit
+from postcheck.store.database import Store
+from postcheck.store.models import Token, as_record, utcnow
+
+log = logging.getLogger(__name__)
+
+ROLES = ("comms", "admin")
+_PREFIX = "pc_"
+
+
+@dataclass(frozen=True)
+class Caller:
+    token_id: int
+    name: str
+    role: str
+
+    @property
+    def actor(self) -> str:
+        return f"{self.name} (token {self.token_id}, {self.role})"
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def create_token(store: Store, name: str, role: str, actor: str) -> tuple[str, Token]:
+    if role not in ROLES:
+        raise ValueError(f"role must be one of {', '.join(ROLES)}")
+    if not name.strip():
+        raise ValueError("give the token a name that says whose it is")
+    plain = _PREFIX + secrets.token_urlsafe(32)
+    with store.transaction() as session:
+        row = Token(name=name.strip(), role=role, token_hash=hash_token(plain))
+        session.add(row)
+        session.flush()
+        audit(session, actor, "create", "token", str(row.id), None, as_record(row))
+    return plain, row
+
+
+def revoke_token(store: Store, token_id: int, actor: str) -> Token | None:
+    with store.transaction() as session:
+        row = session.get(Token, token_id)
+        if row is None or row.revoked_at is not None:
+            return row
+        before = as_record(row)
+        row.revoked_at = utcnow()
+        session.flush()
+        audit(session, actor, "revoke", "token", str(row.id), before, as_record(row))
+    return row
+
+
+def list_tokens(store: Store) -> list[Token]:
+    with store.transaction() as session:
+        return list(session.scalars(select(Token).order_by(Token.id)))
+
+
+def _caller(store: Store) -> Caller:
+    header = request.headers.get("Authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise Unauthorized(description="Send a token: Authorization: Bearer <token> (ask IT for one).",
+                           www_authenticate=WWWAuthenticate("bearer", {"realm": "postcheck"}))
+    with store.transaction() as session:
+        row = session.scalar(select(Token).where(Token.token_hash == hash_token(token.strip())))
+    if row is None or row.revoked_at is not None:
+        raise Unauthorized(description="That token is not valid or has been revoked.",
+                           www_authenticate=WWWAuthenticate("bearer", {"realm": "postcheck", "error": "invalid_token"}))
+    return Caller(row.id, row.name, row.role)
+
+
+def require(role: str = "comms"):
+    """The view needs a valid token; `admin` tokens may do anything a `comms` token may."""
+    def decorate(view):
+        @functools.wraps(view)
+        def wrapper(*args, **kwargs):
+            from postcheck.services import services
+            caller = _caller(services().store)
+            if role == "admin" and caller.role != "admin":
+                abort(403, description="This needs an admin token.")
+            g.caller = caller
+            return view(*args, **kwargs)
+        return wrapper
+    return decorate
+
+
+def actor() -> str:
+    return g.caller.actor
+
+
+def request_id() -> str:
+    return g.get("request_id", "")

@@ -1,0 +1,4 @@
+"""The database: SQLAlchemy models, the engine and sessions, Alembic migrations, first-start seeding."""
+from postcheck.store.database import Store, StoreUnavailable
+
+__all__ = ["Store", "StoreUnavailable"]

@@ -1,0 +1,130 @@
+"""The engine, sessions and schema upgrades. SQLite in the instance folder by default; PostgreSQL (or
+anything SQLAlchemy speaks) by `POSTCHECK_DATABASE_URL`."""
+from __future__ import annotations
+
+import logging
+import time
+from contextlib import contextmanager
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import create_engine, event, select, text, update
+from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.pool import StaticPool
+
+from postcheck.store.models import StoreState
+
+log = logging.getLogger(__name__)
+
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+# Any constant: PostgreSQL's advisory lock that lets only one process at a time upgrade the schema.
+_MIGRATION_LOCK = 7_140_501
+
+
+class StoreUnavailable(RuntimeError):
+    """The database cannot be reached (or answered with a connection-level error)."""
+
+
+def default_url(instance_path: str | Path, testing: bool = False) -> str:
+    if testing:
+        return "sqlite://"  # each test app gets a private in-memory database
+    folder = Path(instance_path)
+    folder.mkdir(parents=True, exist_ok=True)
+    ignore = folder / ".gitignore"
+    if not ignore.exists():  # the instance folder sits inside the checkout; keep the database out of git
+        ignore.write_text("*\n", encoding="utf-8")
+    return f"sqlite:///{folder / 'postcheck.sqlite3'}"
+
+
+def make_engine(url: str, connect_timeout: float = 3.0) -> Engine:
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        memory = parsed.database in (None, "", ":memory:")
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 15},
+                               poolclass=StaticPool if memory else None)
+
+        @event.listens_for(engine, "connect")
+        def _sqlite_pragmas(dbapi_connection, _record):
+            cursor = dbapi_connection.cursor()
+            if not memory:  # readers in other processes keep reading while one process writes
+                cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA synchronous=NORMAL" if not memory else "PRAGMA synchronous=OFF")
+            cursor.close()
+        return engine
+    args = {"connect_timeout": max(1, int(connect_timeout))} if parsed.get_backend_name() == "postgresql" else {}
+    return create_engine(url, pool_pre_ping=True, connect_args=args)
+
+
+def _is_connection_error(exc: BaseException) -> bool:
+    return isinstance(exc, OperationalError) or (isinstance(exc, DBAPIError) and exc.connection_invalidated)
+
+
+class Store:
+    def __init__(self, url: str, connect_timeout: float = 3.0):
+        self.url = url
+        self.engine = make_engine(url, connect_timeout)
+        self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+
+    @property
+    def backend(self) -> str:
+        return self.engine.dialect.name
+
+    @contextmanager
+    def transaction(self):
+        """A session in one transaction: committed on success, rolled back on any error. Connection
+        failures become StoreUnavailable so callers can answer 503 instead of 500."""
+        try:
+            with self._sessions.begin() as session:
+                yield session
+        except (OperationalError, DBAPIError) as exc:
+            if _is_connection_error(exc):
+                raise StoreUnavailable(type(exc.orig or exc).__name__) from exc
+            raise
+
+    def session(self) -> Session:
+        return self._sessions()
+
+    def upgrade(self, attempts: int = 3) -> None:
+        """Brings the schema to the newest migration. Several processes may start at once: PostgreSQL
+        serialises them with an advisory lock; on SQLite a loser retries and finds the work done."""
+        config = Config()
+        config.set_main_option("script_location", str(MIGRATIONS))
+        for attempt in range(1, attempts + 1):
+            try:
+                with self.engine.begin() as connection:
+                    if self.backend == "postgresql":
+                        connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _MIGRATION_LOCK})
+                    config.attributes["connection"] = connection
+                    command.upgrade(config, "head")
+                return
+            except OperationalError as exc:
+                if attempt == attempts or _is_connection_error(exc) and self.backend != "sqlite":
+                    raise StoreUnavailable(type(exc.orig or exc).__name__) from exc
+                time.sleep(0.2 * attempt)
+
+    def versions(self) -> tuple[int, int]:
+        """(calendar_version, roster_version): the one query each process runs every few seconds."""
+        try:
+            with self.engine.connect() as connection:
+                row = connection.execute(select(StoreState.calendar_version, StoreState.roster_version)
+                                         .where(StoreState.id == 1)).one()
+            return row[0], row[1]
+        except (OperationalError, DBAPIError) as exc:
+            raise StoreUnavailable(type(getattr(exc, "orig", None) or exc).__name__) from exc
+
+    @staticmethod
+    def bump(session: Session, *, calendar: bool = False, roster: bool = False) -> None:
+        """Tells every process that something changed, in the same transaction as the change itself."""
+        values = {}
+        if calendar:
+            values["calendar_version"] = StoreState.calendar_version + 1
+        if roster:
+            values["roster_version"] = StoreState.roster_version + 1
+        if values:
+            session.execute(update(StoreState).where(StoreState.id == 1).values(**values))
+
+    def dispose(self) -> None:
+        self.engine.dispose()

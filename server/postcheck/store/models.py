@@ -1,0 +1,125 @@
+"""The tables. Every editable row carries `revision`, which SQLAlchemy checks on UPDATE and DELETE so
+two people editing the same row cannot silently overwrite each other (it is also the row's ETag)."""
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import JSON, Boolean, Date, Integer, String, Text
+from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column
+
+from postcheck.store.types import UtcDateTime
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc)
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Versioned:
+    revision: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
+    updated_at: Mapped[dt.datetime] = mapped_column(UtcDateTime, nullable=False, default=utcnow, onupdate=utcnow)
+
+    @declared_attr.directive
+    def __mapper_args__(cls):
+        return {"version_id_col": cls.__table__.c.revision}
+
+
+class StoreState(Base):
+    """One row. Every change bumps a counter here in the same transaction; each server process polls
+    this row (one tiny query every few seconds) instead of querying per check."""
+
+    __tablename__ = "store_state"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    calendar_version: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    roster_version: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    seeded: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+
+
+class Election(Versioned, Base):
+    __tablename__ = "elections"
+    id: Mapped[str] = mapped_column(String(200), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), nullable=False)
+    kind: Mapped[str] = mapped_column(String(20), nullable=False)
+    poll_date: Mapped[dt.date] = mapped_column(Date, nullable=False, index=True)
+    notice_date: Mapped[dt.date | None] = mapped_column(Date)
+    ends_override: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
+    scope: Mapped[object] = mapped_column(JSON, nullable=False, default="borough")
+    notes: Mapped[str] = mapped_column(Text, nullable=False, default="")
+
+
+class NonWorkingDay(Versioned, Base):
+    """A day of public thanksgiving or mourning, disregarded when counting working days."""
+
+    __tablename__ = "non_working_days"
+    day: Mapped[dt.date] = mapped_column(Date, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), nullable=False)
+
+
+class Party(Versioned, Base):
+    __tablename__ = "parties"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    name: Mapped[str] = mapped_column(String(200), nullable=False, unique=True)
+    kind: Mapped[str] = mapped_column(String(20), nullable=False, default="party")  # party or group
+    aliases: Mapped[list] = mapped_column(JSON, nullable=False, default=list)
+    hashtags: Mapped[list] = mapped_column(JSON, nullable=False, default=list)
+    slogans: Mapped[list] = mapped_column(JSON, nullable=False, default=list)
+
+
+class Person(Versioned, Base):
+    __tablename__ = "people"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    name: Mapped[str] = mapped_column(String(200), nullable=False, unique=True)
+    kind: Mapped[str] = mapped_column(String(20), nullable=False, default="councillor")  # or candidate
+    party: Mapped[str] = mapped_column(String(200), nullable=False, default="")
+    ward: Mapped[str] = mapped_column(String(200), nullable=False, default="")
+    aliases: Mapped[list] = mapped_column(JSON, nullable=False, default=list)
+    handles: Mapped[list] = mapped_column(JSON, nullable=False, default=list)
+    roles: Mapped[list] = mapped_column(JSON, nullable=False, default=list)
+
+
+class Role(Versioned, Base):
+    """A generic role ("Cabinet Member for *"): naming it names whoever holds it."""
+
+    __tablename__ = "roles"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    name: Mapped[str] = mapped_column(String(200), nullable=False, unique=True)
+
+
+class Token(Base):
+    __tablename__ = "tokens"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    name: Mapped[str] = mapped_column(String(200), nullable=False)
+    role: Mapped[str] = mapped_column(String(20), nullable=False)
+    token_hash: Mapped[str] = mapped_column(String(64), nullable=False, unique=True)
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime, nullable=False, default=utcnow)
+    revoked_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
+
+
+class AuditEntry(Base):
+    __tablename__ = "audit_log"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    at: Mapped[dt.datetime] = mapped_column(UtcDateTime, nullable=False, default=utcnow, index=True)
+    actor: Mapped[str] = mapped_column(String(250), nullable=False)
+    action: Mapped[str] = mapped_column(String(20), nullable=False)
+    entity: Mapped[str] = mapped_column(String(40), nullable=False, index=True)
+    entity_id: Mapped[str] = mapped_column(String(200), nullable=False)
+    before: Mapped[object | None] = mapped_column(JSON)
+    after: Mapped[object | None] = mapped_column(JSON)
+    request_id: Mapped[str] = mapped_column(String(64), nullable=False, default="")
+
+
+def as_record(row) -> dict:
+    """A row's columns as JSON-safe values: what the audit log keeps as `before` and `after`."""
+    record = {}
+    for column in row.__table__.columns:
+        value = getattr(row, column.key)
+        if isinstance(value, (dt.date, dt.datetime)):
+            value = value.isoformat()
+        elif isinstance(value, list):
+            value = list(value)
+        record[column.key] = value
+    record.pop("token_hash", None)
+    return record
