@@ -1,0 +1,179 @@
+// One composer on the page: reads its draft, keeps it checked, shows the badge and underlines, and
+// stands in front of its submit when the verdict has warnings.
+(function () {
+  "use strict";
+
+  const P = globalThis.postcheck;
+  const SUBMIT_WAIT_MS = 1500;
+
+  class ComposerSession {
+    constructor(composer, adapter, env) {
+      this.composer = composer;
+      this.adapter = adapter;
+      this.env = env; // {send, settings(), }
+      this.verdict = null; // {text, model, result}
+      this.holding = false; // a submit is held: waiting for a verdict or the dialog is open
+      this.resubmitting = false;
+      this.composing = false;
+      this.badge = new P.Badge(() => this.openReview());
+      this.layer = new P.UnderlineLayer((warning) => this.report([warning], "reported_wrong"));
+      this.checker = new P.DraftChecker({
+        check: (text) => this.env.send({ type: "check", draft: this.draftContext(text) }),
+        onVerdict: (text, result) => this.showVerdict(text, result),
+      });
+      // Draft.js re-renders instead of letting native input events through, so the DOM is watched.
+      this.observer = new MutationObserver(() => this.changed());
+      this.observer.observe(composer, { childList: true, subtree: true, characterData: true });
+      this.applyTheme();
+      this.changed();
+    }
+
+    draftContext(text) {
+      return { text, platform: this.adapter.platform, reply: this.adapter.isReply(this.composer), handle: this.adapter.accountHandle() };
+    }
+
+    readDraft() {
+      if ("value" in this.composer && this.composer.tagName === "TEXTAREA") return { text: this.composer.value, model: null };
+      const model = P.buildTextModel(this.composer);
+      return { text: model.text, model };
+    }
+
+    changed() {
+      if (this.composing) return; // an IME is mid-word: wait for compositionend
+      const { text } = this.readDraft();
+      if (this.verdict && this.verdict.text !== text) this.layer.clear();
+      if (!this.checker.verdictIfKnown(text)) this.badge.set({ state: "checking" });
+      this.checker.update(text);
+      this.place();
+    }
+
+    showVerdict(text, result) {
+      const draft = this.readDraft();
+      if (draft.text !== text) return; // the DOM moved on; the next change brings the right verdict
+      this.verdict = { text, model: draft.model, result };
+      if (result.status !== "ok") {
+        this.badge.set({ state: "unavailable" });
+        this.layer.clear();
+        return;
+      }
+      this.badge.set({ state: result.warnings.length ? "warnings" : "clean", warnings: result.warnings });
+      this.drawUnderlines();
+      this.place();
+    }
+
+    drawUnderlines() {
+      const v = this.verdict;
+      if (!v || !v.model || v.result.status !== "ok" || !this.env.settings().liveUnderlining) {
+        this.layer.clear();
+        return;
+      }
+      // Editors replace their text nodes freely, so the map is rebuilt from the DOM as it is now.
+      const { model } = this.readDraft();
+      if (model.text !== v.text) {
+        this.layer.clear();
+        return;
+      }
+      this.layer.draw(model, v.result.warnings);
+    }
+
+    /** Scroll, resize or reflow: the badge and underlines follow the composer. */
+    place() {
+      this.badge.place(this.composer.getBoundingClientRect());
+      if (this.verdict && this.verdict.result.status === "ok") this.drawUnderlines();
+    }
+
+    applyTheme() {
+      const theme = P.themeBehind(this.composer);
+      this.theme = theme;
+      this.badge.setTheme(theme);
+      this.layer.setTheme(theme);
+    }
+
+    /** A submit (click, shortcut, Enter) of this composer. Returns nothing; may cancel `event`. */
+    interceptSubmit(event) {
+      if (this.resubmitting) return; // our own Post anyway
+      const { text } = this.readDraft();
+      if (!text.trim()) return;
+      const known = this.checker.verdictIfKnown(text);
+      if (known && (known.status !== "ok" || known.warnings.length === 0)) return; // clean, or fail open
+      event.preventDefault();
+      event.stopImmediatePropagation();
+      if (this.holding) return;
+      this.holding = true;
+      if (known) {
+        this.openDialog(known.warnings);
+        return;
+      }
+      this.checker.verdictFor(text, SUBMIT_WAIT_MS).then((result) => {
+        if (result.status === "ok" && result.warnings.length) {
+          this.openDialog(result.warnings);
+        } else {
+          this.holding = false;
+          this.resubmit(); // clean, unavailable or too slow: posting is never blocked
+        }
+      });
+    }
+
+    openDialog(warnings) {
+      const settings = this.env.settings();
+      const mode = P.postAnywayMode(warnings, settings);
+      this.report(warnings, "shown");
+      P.showWarningDialog({
+        warnings,
+        mode,
+        theme: this.theme,
+        onWrong: (warning, comment) => this.report([warning], "reported_wrong", comment),
+        onClose: (outcome, fix) => {
+          this.holding = false;
+          if (outcome === "post") {
+            this.report(warnings, "posted_anyway");
+            this.resubmit();
+          } else {
+            this.report(warnings, "edited");
+            if (outcome === "fix") P.appendText(this.composer, fix.append);
+            else this.composer.focus();
+          }
+        },
+      });
+    }
+
+    openReview() {
+      const v = this.verdict;
+      if (!v || v.result.status !== "ok" || !v.result.warnings.length || this.holding) return;
+      P.showWarningDialog({
+        warnings: v.result.warnings,
+        mode: "review",
+        theme: this.theme,
+        onWrong: (warning, comment) => this.report([warning], "reported_wrong", comment),
+        onClose: (outcome, fix) => {
+          if (outcome === "fix") P.appendText(this.composer, fix.append);
+        },
+      });
+    }
+
+    resubmit() {
+      this.resubmitting = true;
+      try {
+        this.adapter.resubmit(this.composer);
+      } finally {
+        this.resubmitting = false;
+      }
+    }
+
+    report(warnings, outcome, comment) {
+      const result = this.verdict && this.verdict.result;
+      const accountType = (result && result.accountType) || "unknown";
+      const reports = warnings.map((w) => ({ warning: { rule: w.rule, category: w.category }, outcome, comment, platform: this.adapter.platform, accountType }));
+      this.env.send({ type: "feedback", reports }).catch(() => {});
+    }
+
+    dispose() {
+      this.observer.disconnect();
+      this.checker.dispose();
+      this.badge.remove();
+      this.layer.remove();
+    }
+  }
+
+  P.ComposerSession = ComposerSession;
+})();

@@ -1,0 +1,48 @@
+// X (x.com, twitter.com): Draft.js composer, Post/Reply button, Ctrl/Cmd+Enter submits.
+(function () {
+  "use strict";
+
+  const { SELECTORS, nearest, composerForControl } = globalThis.postcheck;
+  const S = SELECTORS.x;
+
+  const adapter = {
+    name: "x",
+    platform: "twitter",
+    hosts: ["x.com", "twitter.com", "mobile.twitter.com", "mobile.x.com"],
+    composerSelector: S.composer.css,
+
+    submitFor(composer) {
+      return nearest(composer, S.submit.css);
+    },
+
+    composerForControl(control) {
+      const button = control.closest(S.submit.css);
+      return button ? composerForControl(button, S.composer.css, S.submit.css) : null;
+    },
+
+    isKeyboardSubmit(event) {
+      return event.type === "keydown" && event.key === "Enter" && (event.ctrlKey || event.metaKey);
+    },
+
+    // A reply shows the post it answers inside its dialog, or sits on a post's own page.
+    isReply(composer) {
+      const modal = composer.closest(S.modal.css);
+      if (modal) return Boolean(modal.querySelector(S.quotedPost.css));
+      return /\/status\/\d+/.test(location.pathname);
+    },
+
+    accountHandle() {
+      const button = document.querySelector(S.accountSwitcher.css);
+      const match = button && button.textContent.match(/@\w{1,50}/);
+      return match ? match[0] : null;
+    },
+
+    // X's shortcut handler reads keyCode, which untrusted synthetic keys cannot set: click instead.
+    resubmit(composer) {
+      const button = this.submitFor(composer);
+      if (button) button.click();
+    },
+  };
+
+  globalThis.postcheck.adapters = Object.assign(globalThis.postcheck.adapters || {}, { x: adapter });
+})();

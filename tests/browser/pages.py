@@ -1,0 +1,71 @@
+"""Driving the fixture pages as a person would, and reading what the extension drew."""
+from __future__ import annotations
+
+X_COMPOSER = 'div[contenteditable="true"][data-testid^="tweetTextarea_"]'
+X_POST = 'button[data-testid="tweetButtonInline"]'
+FB_POST_COMPOSER = '#post-editor'
+FB_COMMENT_COMPOSER = '#comment-editor'
+FB_POST = 'div[aria-label="Post"][role="button"]'
+
+BADGE = 'postcheck-ui[data-postcheck="badge"] .badge'
+DIALOG = 'postcheck-ui[data-postcheck="dialog"] [role="dialog"]'
+EDIT = f'{DIALOG} [data-action="edit"]'
+POST_ANYWAY = f'{DIALOG} [data-action="post-anyway"]'
+
+
+def type_draft(page, composer: str, text: str) -> None:
+    """Clicks into the composer and types; characters a keyboard lacks (emoji) are inserted as an IME would."""
+    page.click(composer)
+    chunk = ""
+    for ch in text:
+        if ch.isascii():
+            chunk += ch
+            continue
+        if chunk:
+            page.keyboard.type(chunk)
+            chunk = ""
+        page.keyboard.insert_text(ch)
+    if chunk:
+        page.keyboard.type(chunk)
+
+
+def wait_for_badge(page, state: str, timeout: float = 8000):
+    badge = page.locator(BADGE)
+    badge.and_(page.locator(f'{BADGE}[data-state="{state}"]')).wait_for(timeout=timeout)
+    return badge
+
+
+def posted(page) -> list[dict]:
+    return page.evaluate("() => window.__posted || []")
+
+
+def marks(page, rule: str) -> list[dict]:
+    """The underline rectangles drawn for `rule`, in viewport coordinates."""
+    return page.evaluate(
+        """rule => [...document.querySelectorAll('postcheck-ui[data-postcheck="underlines"]')]
+             .flatMap(host => [...host.shadowRoot.querySelectorAll(`.mark[data-rule="${rule}"]`)])
+             .map(m => { const r = m.getBoundingClientRect(); return {left: r.left, top: r.top, width: r.width, height: r.height}; })""",
+        rule)
+
+
+def word_rects(page, composer: str, words: str) -> list[dict]:
+    """The client rects of a DOM Range over the first occurrence of `words` in the composer's text nodes."""
+    return page.evaluate(
+        """([selector, words]) => {
+             const root = document.querySelector(selector);
+             const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+             for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+               const at = node.data.indexOf(words);
+               if (at === -1) continue;
+               const range = document.createRange();
+               range.setStart(node, at);
+               range.setEnd(node, at + words.length);
+               return [...range.getClientRects()].map(r => ({left: r.left, top: r.top, width: r.width, height: r.height}));
+             }
+             return [];
+           }""",
+        [composer, words])
+
+
+def composer_text(page, composer: str) -> str:
+    return page.evaluate("s => document.querySelector(s).innerText", composer)
