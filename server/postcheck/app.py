@@ -60,13 +60,14 @@ def create_app(config=None) -> Flask:
         CORS(app, resources={r"/api/*": {"origins": settings["CORS_ORIGINS"]}})
 
     api = Api(app)
-    from postcheck.api import audit, check, elections, health, languagetool, roster, rules as rules_api
+    from postcheck.api import audit, check, elections, health, languagetool, roster, rules as rules_api, tokens
     api.register_blueprint(check.blp)
     api.register_blueprint(rules_api.blp)
     api.register_blueprint(languagetool.blp)
     api.register_blueprint(elections.blp)
     api.register_blueprint(roster.blp)
     api.register_blueprint(audit.blp)
+    api.register_blueprint(tokens.blp)
     app.register_blueprint(health.bp)
     errors.register(app)
     app.register_error_handler(StoreUnavailable, _store_unavailable)
