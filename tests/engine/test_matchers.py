@@ -137,3 +137,10 @@ def test_utf16_offsets():
 def test_a_pattern_that_times_out_skips_only_its_rule(tmp_path):
     rs = pack(tmp_path, r"pattern: '(?:x|xx)(?:x|xx)(?:x|xx)(?:x|xx)(?:x|xx)(?:x|xx)(?:x|xx)(?:x|xx)(?:x|xx)(?:x|xx)(?:x|xx)(?:x|xx)(?:x|xx)(?:x|xx)(?:x|xx)(?:x|xx)(?:x|xx)(?:x|xx)(?:x|xx)(?:x|xx)(?:x|xx)(?:x|xx)y'")
     assert check(rs, Draft(text="x" * 5000), timeout=0.001) == []
+
+
+def test_an_excepted_phrase_does_not_count_as_one_side_of_a_near(tmp_path):
+    rs = pack(tmp_path, "{near: [{words: [secret]}, {words: [leaving]}], within: 5}",
+              extra="except: {words: [leaving drinks]}")
+    assert marks(rs, "secret: the director is leaving") == ["secret", "leaving"]
+    assert marks(rs, "secret: the leaving drinks are on Friday") is None

@@ -80,21 +80,12 @@ def _merge(spans: list[m.Span]) -> list[m.Span]:
     return [(s, e) for s, e in merged]
 
 
-def _overlaps(span: m.Span, others: list[m.Span]) -> bool:
-    return any(span[0] < e and s < span[1] for s, e in others)
-
-
 def evaluate_rule(rule: CompiledRule, scan: m.Scan) -> list[m.Span] | None:
     """The spans this rule marks in the text, or None when it does not fire."""
-    found = rule.match.find(scan)
+    excluded = tuple(rule.except_.find(scan)) if rule.except_ is not None else ()
+    found = rule.match.find(scan, excluded)
     if not found:
         return None
-    if rule.except_ is not None:
-        exceptions = rule.except_.find(scan)
-        if exceptions:
-            found = [s for s in found if s[0] == s[1] or not _overlaps(s, exceptions)]
-            if not found:
-                return None
     if rule.unless is not None and rule.unless.find(scan):
         return None
     return found

@@ -60,21 +60,37 @@ class Scan:
         return bisect.bisect_right(self._word_starts, offset)
 
 
+def _outside(spans: list[Span], excluded: tuple[Span, ...]) -> list[Span]:
+    return [s for s in spans if not any(s[0] < e and b < s[1] for b, e in excluded)]
+
+
 class Matcher:
-    def find(self, scan: Scan) -> list[Span]:
+    def find(self, scan: Scan, excluded: tuple[Span, ...] = ()) -> list[Span]:
+        """The spans this matcher finds, leaving out any that overlap `excluded` (a rule's `except`
+        phrases): an excepted word does not count anywhere in the rule, not even as one side of a
+        `near`."""
         # Shared sub-trees (a lexicon used by several rules) run once per text.
-        key = id(self)
+        key = (id(self), excluded)
         cached = scan.cache.get(key)
         if cached is None:
-            cached = scan.cache[key] = self._find(scan)
+            cached = scan.cache[key] = self._find(scan, excluded)
         return cached
 
-    def _find(self, scan: Scan) -> list[Span]:  # pragma: no cover - abstract
+    def _find(self, scan: Scan, excluded: tuple[Span, ...]) -> list[Span]:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+
+class LeafMatcher(Matcher):
+    def _find(self, scan: Scan, excluded: tuple[Span, ...]) -> list[Span]:
+        raw = self.find(scan) if excluded else self._scan(scan)
+        return _outside(raw, excluded) if excluded else raw
+
+    def _scan(self, scan: Scan) -> list[Span]:  # pragma: no cover - abstract
         raise NotImplementedError
 
 
 @dataclass(eq=False)
-class RegexMatcher(Matcher):
+class RegexMatcher(LeafMatcher):
     compiled: regex.Pattern
     # Which group is the span: 0 for the whole match, or a named group so context can be required
     # around the words without underlining it.
@@ -83,7 +99,7 @@ class RegexMatcher(Matcher):
     # is not scanned at all (most lists, on most posts). None means always scan.
     beginnings: frozenset[str] | None = None
 
-    def _find(self, scan: Scan) -> list[Span]:
+    def _scan(self, scan: Scan) -> list[Span]:
         if self.beginnings is not None and self.beginnings.isdisjoint(scan.beginnings()):
             return []
         spans = []
@@ -102,11 +118,11 @@ class NearMatcher(Matcher):
     within: int
     ordered: bool = False
 
-    def _find(self, scan: Scan) -> list[Span]:
-        a_spans = self.first.find(scan)
+    def _find(self, scan: Scan, excluded: tuple[Span, ...]) -> list[Span]:
+        a_spans = self.first.find(scan, excluded)
         if not a_spans:
             return []
-        b_spans = self.second.find(scan)
+        b_spans = self.second.find(scan, excluded)
         if not b_spans:
             return []
         hits: set[Span] = set()
@@ -129,10 +145,10 @@ class NearMatcher(Matcher):
 class AnyMatcher(Matcher):
     children: Sequence[Matcher]
 
-    def _find(self, scan: Scan) -> list[Span]:
+    def _find(self, scan: Scan, excluded: tuple[Span, ...]) -> list[Span]:
         spans: list[Span] = []
         for child in self.children:
-            spans.extend(child.find(scan))
+            spans.extend(child.find(scan, excluded))
         return sorted(set(spans))
 
 
@@ -140,10 +156,10 @@ class AnyMatcher(Matcher):
 class AllMatcher(Matcher):
     children: Sequence[Matcher]
 
-    def _find(self, scan: Scan) -> list[Span]:
+    def _find(self, scan: Scan, excluded: tuple[Span, ...]) -> list[Span]:
         spans: list[Span] = []
         for child in self.children:
-            found = child.find(scan)
+            found = child.find(scan, excluded)
             if not found:
                 return []
             spans.extend(found)
@@ -155,17 +171,17 @@ class NotMatcher(Matcher):
     """Matches the whole text (no underline) when its child matches nothing: "not X" inside `all`."""
     child: Matcher
 
-    def _find(self, scan: Scan) -> list[Span]:
-        return [] if self.child.find(scan) else [(0, 0)]
+    def _find(self, scan: Scan, excluded: tuple[Span, ...]) -> list[Span]:
+        return [] if self.child.find(scan, excluded) else [(0, 0)]
 
 
 @dataclass(eq=False)
-class FunctionMatcher(Matcher):
+class FunctionMatcher(LeafMatcher):
     """A detector written in code (phone numbers, NHS numbers...), named from the rule files."""
     name: str
     function: Callable[[str], list[Span]] = field(repr=False)
 
-    def _find(self, scan: Scan) -> list[Span]:
+    def _scan(self, scan: Scan) -> list[Span]:
         return self.function(scan.text)
 
 
