@@ -44,13 +44,15 @@ class Scan:
         self._beginnings: set[str] | None = None
         self.cache: dict[int, list[Span]] = {}
 
-    def beginnings(self) -> set[str]:
-        """The first one, two and three letters of every word: what word lists are prefiltered on."""
+    def words(self) -> tuple[set[str], set[str]]:
+        """Every word of the text (split at anything but letters and digits, so "council's" gives
+        "council"), and the first one, two and three letters of each: what word lists prefilter on."""
         if self._beginnings is None:
-            found = set()
-            for word in self._ALNUM.findall(self.text.casefold(), timeout=self.timeout):
-                found.update((word[:1], word[:2], word[:3]))
-            self._beginnings = found
+            words = set(self._ALNUM.findall(self.text.casefold(), timeout=self.timeout))
+            beginnings = set()
+            for word in words:
+                beginnings.update((word[:1], word[:2], word[:3]))
+            self._beginnings = (words, beginnings)
         return self._beginnings
 
     def word_index(self, offset: int) -> int:
@@ -95,13 +97,17 @@ class RegexMatcher(LeafMatcher):
     # Which group is the span: 0 for the whole match, or a named group so context can be required
     # around the words without underlining it.
     group: int | str = 0
-    # For word lists: how their words can begin. A text with no word beginning so cannot match, and
-    # is not scanned at all (most lists, on most posts). None means always scan.
-    beginnings: frozenset[str] | None = None
+    # For word lists: the first words their entries start with, and the beginnings of entries that
+    # may go on (`fuck*`). A text with none of them cannot match and is not scanned at all (most
+    # lists, on most posts). None means always scan.
+    beginnings: tuple[frozenset[str], frozenset[str]] | None = None
 
     def _scan(self, scan: Scan) -> list[Span]:
-        if self.beginnings is not None and self.beginnings.isdisjoint(scan.beginnings()):
-            return []
+        if self.beginnings is not None:
+            first_words, first_letters = self.beginnings
+            words, letters = scan.words()
+            if first_words.isdisjoint(words) and first_letters.isdisjoint(letters):
+                return []
         spans = []
         for m in self.compiled.finditer(scan.text, overlapped=False, timeout=scan.timeout):
             start, end = m.span(self.group)
@@ -233,12 +239,13 @@ def word_pattern(entry: str, obfuscated: bool) -> str:
 _FIRST_WORD = regex.compile(r"[\p{L}\p{N}]+")
 
 
-def word_beginnings(entries: Sequence[str], obfuscated: bool) -> frozenset[str] | None:
-    """The 1-3 letter beginnings a list's entries can start with, or None when that cannot be known
-    (disguised spellings, entries that start with a symbol or an emoji)."""
+def word_beginnings(entries: Sequence[str], obfuscated: bool) -> tuple[frozenset[str], frozenset[str]] | None:
+    """How a list's entries begin: whole first words, and for entries that may go on (a trailing `*`
+    on a one-word entry) their first three letters. None when that cannot be known (disguised
+    spellings, entries that start with a symbol or an emoji)."""
     if obfuscated:
         return None
-    found = set()
+    words, letters = set(), set()
     for entry in entries:
         entry = entry.strip().casefold()
         if not entry:
@@ -246,8 +253,15 @@ def word_beginnings(entries: Sequence[str], obfuscated: bool) -> frozenset[str] 
         first = _FIRST_WORD.match(entry)
         if first is None:
             return None
-        found.add(first.group(0)[:3])
-    return frozenset(found)
+        word = first.group(0)
+        goes_on = entry.endswith("*") and first.end() == len(entry) - 1
+        # An apostrophe is optional in the pattern ("can't" also finds "cant"), so the text's word
+        # may be longer than the entry's first piece: treat such entries as beginnings too.
+        if goes_on or entry[first.end():first.end() + 1] == "'":
+            letters.add(word[:3])
+        else:
+            words.add(word)
+    return frozenset(words), frozenset(letters)
 
 
 def compile_words(entries: Sequence[str], obfuscated: bool, *, before: str = "", after: str = "") -> regex.Pattern:
