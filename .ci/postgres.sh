@@ -11,7 +11,10 @@ _pc_pg_start() {
   fi
   PC_PG_BIN=$pg_bin
   PC_PG_DIR=$(mktemp -d /tmp/postcheck-pg.XXXXXX)
-  local port=${POSTCHECK_TEST_PG_PORT:-55432}
+  local port=${POSTCHECK_TEST_PG_PORT:-}
+  if [ -z "$port" ]; then  # the first free port from 55432: another checkout may have a server running
+    for port in $(seq 55432 55532); do (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null || break; done
+  fi
   # initdb refuses to run as root: as root, run the server as the postgres user that Debian's package creates.
   if [ "$(id -u)" = 0 ]; then
     chown postgres "$PC_PG_DIR"
