@@ -39,3 +39,36 @@ def test_a_broken_rule_folder_is_explained_not_a_traceback(rules_copy):
     assert result.returncode == 1
     assert "the rules cannot be loaded" in result.stderr and "respect-your-audience.yaml" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_serve_answers_checks_over_http(tmp_path):
+    """What `make run` starts: a real server process on a loopback port."""
+    import json
+    import socket
+    import time
+    import urllib.request
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    env = {**__import__("os").environ, "POSTCHECK_DATABASE_URL": f"sqlite:///{tmp_path / 'serve.sqlite3'}"}
+    server = subprocess.Popen([str(BIN), "serve", "--port", str(port)], env=env,
+                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        deadline = time.time() + 30
+        while True:
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1)
+                break
+            except OSError:
+                if time.time() > deadline or server.poll() is not None:
+                    raise AssertionError("the server did not come up: " + (server.stdout.read() if server.poll() is not None else ""))
+                time.sleep(0.2)
+        request = urllib.request.Request(f"http://127.0.0.1:{port}/api/v1/check", method="POST",
+                                         data=json.dumps({"text": "Tottenham needs napalm"}).encode(),
+                                         headers={"Content-Type": "application/json"})
+        body = json.loads(urllib.request.urlopen(request, timeout=5).read())
+        assert [w["category"] for w in body["warnings"]] == ["violent"]
+    finally:
+        server.terminate()
+        server.wait(timeout=10)

@@ -8,6 +8,7 @@ import textwrap
 import click
 from flask.cli import FlaskGroup, with_appcontext
 
+from postcheck import __version__
 from postcheck.app import create_app
 from postcheck.elections.calendar import LONDON
 from postcheck.engine import Draft, RulePackError
@@ -147,11 +148,15 @@ def tokens_revoke(token_id):
 @click.option("--port", default=8080, show_default=True, type=int)
 def serve(host, port):
     """Serve the API (a threaded server for one machine; see docs for production)."""
+    # Flask's CLI ignores app.run() inside a command, so the server is started directly.
+    from werkzeug.serving import run_simple
+
     try:
         app = create_app()
     except RulePackError as exc:
         raise click.ClickException("the rules cannot be loaded:\n  " + "\n  ".join(exc.problems)) from None
-    app.run(host=host, port=port, threaded=True, use_reloader=False)
+    click.echo(f"postcheck {__version__} serving on http://{host}:{port} (rules {app.extensions['postcheck'].rules.current.version})")
+    run_simple(host, port, app, threaded=True, use_reloader=False)
 
 
 if __name__ == "__main__":  # pragma: no cover
