@@ -109,15 +109,48 @@ def _serve_fixture(route):
 class Browser:
     """One Chromium profile with the extension loaded, and what the tests need to drive it."""
 
-    def __init__(self, context, worker, feedback):
+    def __init__(self, context, worker):
         self.context = context
         self.worker = worker
-        self.feedback = feedback  # the JSON bodies the extension sent to /api/v1/feedback
-        self.feedback_raw = []
         self.extension_id = worker.url.split("/")[2]
+        self.feedback = []  # the JSON bodies the extension sent to /api/v1/feedback
+        self.feedback_raw = []
+        self._routes = []
+        self._listeners = []
+        for pattern in ("https://x.com/**", "https://www.facebook.com/**", "https://forms.example.test/**"):
+            context.route(pattern, _serve_fixture)
+        context.route("http://127.0.0.1:*/api/v1/feedback", self._record_feedback)
+        # Chromium's first chrome.storage.managed read after launch takes seconds; a person's browser
+        # has done it long before they post, so the tests let it happen before they start typing.
+        worker.evaluate("() => chrome.storage.managed.get(null).catch(() => null)")
+
+    def _record_feedback(self, route):
+        self.feedback_raw.append(route.request.post_data or "")
+        self.feedback.append(json.loads(route.request.post_data or "null"))
+        route.fulfill(status=201, content_type="application/json", body="{}")
 
     def set_local_settings(self, **values):
-        self.worker.evaluate("values => chrome.storage.local.set(values)", values)
+        self.worker.evaluate("async values => { await chrome.storage.local.clear(); await chrome.storage.local.set(values); }", values)
+
+    def route(self, pattern, handler):
+        """A route for one test only: undone by reset()."""
+        self.context.route(pattern, handler)
+        self._routes.append((pattern, handler))
+
+    def on_request(self, handler):
+        self.context.on("request", handler)
+        self._listeners.append(handler)
+
+    def reset(self):
+        for page in self.context.pages:
+            page.close()
+        for pattern, handler in self._routes:
+            self.context.unroute(pattern, handler)
+        for handler in self._listeners:
+            self.context.remove_listener("request", handler)
+        self._routes, self._listeners = [], []
+        self.feedback.clear()
+        self.feedback_raw.clear()
 
     def open(self, fixture: str, query: str = ""):
         page = self.context.new_page()
@@ -125,36 +158,47 @@ class Browser:
         return page
 
 
+def _start_browser(playwright, profile_dir: Path) -> Browser:
+    context = playwright.chromium.launch_persistent_context(
+        str(profile_dir), executable_path=str(CHROMIUM), headless=True, args=LAUNCH_ARGS,
+        viewport={"width": 1200, "height": 900})
+    worker = context.service_workers[0] if context.service_workers else context.wait_for_event("serviceworker")
+    return Browser(context, worker)
+
+
+@pytest.fixture(scope="session")
+def shared_browser(playwright_session, tmp_path_factory):
+    browser = _start_browser(playwright_session, tmp_path_factory.mktemp("chromium-profile"))
+    yield browser
+    browser.context.close()
+
+
 @pytest.fixture()
-def launch(playwright_session, tmp_path, postcheck_url):
-    """launch(server_url=..., **local_settings) -> Browser. Feedback requests are caught and recorded."""
-    contexts = []
-
+def launch(shared_browser, postcheck_url):
+    """launch(server_url=..., **local_settings) -> the session's browser, with those settings and no pages
+    left from earlier tests. Feedback requests are caught and recorded on it."""
     def _launch(server_url: str | None = None, **local_settings) -> Browser:
-        context = playwright_session.chromium.launch_persistent_context(
-            str(tmp_path / f"profile{len(contexts)}"), executable_path=str(CHROMIUM), headless=True,
-            args=LAUNCH_ARGS, viewport={"width": 1200, "height": 900})
-        contexts.append(context)
-        for pattern in ("https://x.com/**", "https://www.facebook.com/**", "https://forms.example.test/**"):
-            context.route(pattern, _serve_fixture)
-        worker = context.service_workers[0] if context.service_workers else context.wait_for_event("serviceworker")
-        browser = Browser(context, worker, [])
-
-        def record_feedback(route):
-            browser.feedback_raw.append(route.request.post_data or "")
-            browser.feedback.append(json.loads(route.request.post_data or "null"))
-            route.fulfill(status=201, content_type="application/json", body="{}")
-
-        context.route("http://127.0.0.1:*/api/v1/feedback", record_feedback)
-        browser.set_local_settings(serverUrl=server_url or postcheck_url, **local_settings)
-        # Chromium's first chrome.storage.managed read after launch takes seconds; a person's browser
-        # has done it long before they post, so the tests let it happen before they start typing.
-        worker.evaluate("() => chrome.storage.managed.get(null).catch(() => null)")
-        return browser
+        shared_browser.set_local_settings(serverUrl=server_url or postcheck_url, **local_settings)
+        return shared_browser
 
     yield _launch
-    for context in contexts:
-        context.close()
+    shared_browser.reset()
+
+
+@pytest.fixture()
+def fresh_browser(playwright_session, tmp_path, postcheck_url):
+    """A browser of its own, started by the test (after it has written a managed policy, say)."""
+    started = []
+
+    def _start(server_url: str | None = None, **local_settings) -> Browser:
+        browser = _start_browser(playwright_session, tmp_path / "profile")
+        started.append(browser)
+        browser.set_local_settings(serverUrl=server_url or postcheck_url, **local_settings)
+        return browser
+
+    yield _start
+    for browser in started:
+        browser.context.close()
 
 
 @pytest.fixture()

@@ -120,7 +120,7 @@ def test_posting_before_the_verdict_is_back_waits_for_it(launch):
 def test_reply_composer_and_handle_are_sent_to_the_server(launch):
     browser = launch()
     bodies = []
-    browser.context.on("request", lambda r: bodies.append(r.post_data_json) if r.url.endswith("/api/v1/check") else None)
+    browser.on_request(lambda r: bodies.append(r.post_data_json) if r.url.endswith("/api/v1/check") else None)
     page = browser.open("x-status")
     type_draft(page, X_COMPOSER, "Lovely sunny day for the park run!")
     wait_for_badge(page, "clean")
