@@ -128,3 +128,53 @@ def test_reply_composer_and_handle_are_sent_to_the_server(launch):
     assert bodies[-1]["platform"] == "twitter"
     assert bodies[-1]["reply"] is True
     assert bodies[-1]["account"] == {"handle": "@jo_bloggs"}
+
+
+def test_putting_the_caret_in_an_underlined_word_shows_its_tip(launch):
+    page = launch().open("x-home")
+    type_draft(page, X_COMPOSER, "What a pr!ck")
+    wait_for_badge(page, "warnings")
+    page.wait_for_function("""() => [...document.querySelectorAll('postcheck-ui[data-postcheck="underlines"]')]
+        .some(h => h.shadowRoot.querySelector('.mark'))""")
+    page.keyboard.press("ArrowLeft")
+    page.keyboard.press("ArrowLeft")
+    tip = page.locator('postcheck-ui[data-postcheck="underlines"] .tip')
+    tip.wait_for(state="visible")
+    assert "Strong language" in tip.inner_text()
+
+
+def test_the_dialog_keeps_keyboard_focus_inside(launch):
+    page = launch().open("x-home")
+    type_draft(page, X_COMPOSER, SWEARING)
+    wait_for_badge(page, "warnings")
+    page.click(X_POST)
+    page.locator(DIALOG).wait_for()
+    for _ in range(8):
+        page.keyboard.press("Tab")
+        assert page.evaluate("() => document.activeElement.getAttribute('data-postcheck')") == "dialog"
+    dialog = page.locator(DIALOG)
+    assert dialog.get_attribute("aria-modal") == "true"
+    assert dialog.get_attribute("aria-labelledby")
+
+
+def test_x_dark_theme_gets_the_dark_badge_and_dialog(launch):
+    page = launch().open("x-home", "?theme=dark")
+    type_draft(page, X_COMPOSER, SWEARING)
+    badge = wait_for_badge(page, "warnings")
+    assert "dark" in badge.get_attribute("class").split()
+    page.click(X_POST)
+    page.locator(DIALOG).wait_for()
+    background = page.evaluate("""() => getComputedStyle(document.querySelector('postcheck-ui[data-postcheck="dialog"]')
+        .shadowRoot.querySelector('.dialog')).backgroundColor""")
+    assert background == "rgb(21, 32, 43)"
+
+
+def test_a_profile_disclaimer_setting_silences_the_disclaimer_warning(launch):
+    draft = "so proud of the work we do at @haringeycouncil!"
+    page = launch().open("x-home")
+    type_draft(page, X_COMPOSER, draft)
+    assert wait_for_badge(page, "warnings").get_attribute("data-severity") == "low"
+    page.close()
+    page = launch(profileDisclaimer=True).open("x-home")
+    type_draft(page, X_COMPOSER, draft)
+    wait_for_badge(page, "clean")

@@ -47,11 +47,10 @@
   }
 
   // Reaching a server other than this machine needs the person's permission for that origin;
-  // without it the service worker's requests would depend on the server's CORS settings.
-  async function ensurePermission(serverUrl) {
-    const origin = `${new URL(serverUrl).origin}/*`;
-    if (await chrome.permissions.contains({ origins: [origin] })) return true;
-    return chrome.permissions.request({ origins: [origin] });
+  // without it the service worker's requests would depend on the server's CORS settings. The
+  // request must be the first thing the Save click does: an await before it loses the user gesture.
+  function requestPermission(serverUrl) {
+    return chrome.permissions.request({ origins: [`${new URL(serverUrl).origin}/*`] }).catch(() => false);
   }
 
   form.addEventListener("submit", async (event) => {
@@ -70,9 +69,9 @@
       form.elements.serverUrl.focus();
       return;
     }
-    if (valid.serverUrl && !(await ensurePermission(valid.serverUrl).catch(() => false))) status.textContent = msg("permissionRefused");
-    else status.textContent = msg("saved");
+    const permission = valid.serverUrl ? requestPermission(valid.serverUrl) : Promise.resolve(true);
     await chrome.storage.local.set(valid);
+    status.textContent = (await permission) ? msg("saved") : msg("permissionRefused");
   });
 
   localise();
