@@ -6,16 +6,8 @@ from dataclasses import dataclass
 
 from flask import current_app
 
-from postcheck.elections.calendar import CalendarSnapshot
 from postcheck.engine import Draft, ElectionState, check
 from postcheck.engine.reloading import RuleSource
-
-
-class StaticCalendar:
-    """A calendar that never changes: the seed, until the store provides one that does."""
-
-    def __init__(self, snapshot: CalendarSnapshot):
-        self.current = snapshot
 
 
 @dataclass
