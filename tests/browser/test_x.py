@@ -178,3 +178,17 @@ def test_a_profile_disclaimer_setting_silences_the_disclaimer_warning(launch):
     page = launch(profileDisclaimer=True).open("x-home")
     type_draft(page, X_COMPOSER, draft)
     wait_for_badge(page, "clean")
+
+
+def test_the_modal_composer_is_guarded_too(launch):
+    page = launch().open("x-compose")
+    type_draft(page, X_COMPOSER, SWEARING)
+    wait_for_badge(page, "warnings")
+    page.click('button[data-testid="tweetButton"]')
+    page.locator(DIALOG).wait_for()
+    page.locator(EDIT).click()
+    assert posted(page) == []
+    page.click(BADGE)  # the badge reopens the list, without Post anyway
+    page.locator(DIALOG).wait_for()
+    assert page.locator(POST_ANYWAY).count() == 0
+    assert page.locator(f"{DIALOG} h2").inner_text() == "What postcheck found in this draft"

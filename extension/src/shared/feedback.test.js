@@ -1,0 +1,20 @@
+"use strict";
+const test = require("node:test");
+const assert = require("node:assert/strict");
+const { buildFeedback } = require("./feedback.js");
+
+test("feedback carries only the allowed fields, never text or handle", () => {
+  const warning = { rule: "offensive.strong-language", category: "offensive", title: "t", spans: [{ start: 0, end: 5 }], text: "What a pr!ck" };
+  const report = buildFeedback({ warning, outcome: "posted_anyway", platform: "twitter", accountType: "personal", version: "0.1.0", comment: "ignored", handle: "@jo" });
+  assert.deepEqual(report, {
+    rule: "offensive.strong-language", category: "offensive", outcome: "posted_anyway",
+    platform: "twitter", account_type: "personal", extension_version: "0.1.0",
+  });
+});
+
+test("a 'wrong' report keeps the person's short comment, cut to 280 characters", () => {
+  const report = buildFeedback({ warning: { rule: "r", category: "c" }, outcome: "reported_wrong", platform: "facebook", accountType: "x", version: "1", comment: ` ${"a".repeat(300)} ` });
+  assert.equal(report.comment.length, 280);
+  assert.equal(report.account_type, "unknown");
+  assert.throws(() => buildFeedback({ warning: { rule: "r", category: "c" }, outcome: "deleted", version: "1" }));
+});
