@@ -16,6 +16,7 @@ from postcheck.config import load_settings
 from postcheck.elections.live import LiveCalendar
 from postcheck.elections.seed import calendar_settings
 from postcheck.engine.reloading import RuleSource
+from postcheck.limits import limiter
 from postcheck.services import Services
 from postcheck.store import Store, StoreUnavailable
 from postcheck.store.database import default_url
@@ -59,8 +60,11 @@ def create_app(config=None) -> Flask:
             raise ValueError("POSTCHECK_CORS_ORIGINS must list the extension's origins, not '*'")
         CORS(app, resources={r"/api/*": {"origins": settings["CORS_ORIGINS"]}})
 
+    app.config["RATELIMIT_STORAGE_URI"] = settings["RATELIMIT_STORAGE_URL"]
+    limiter.init_app(app)
+
     api = Api(app)
-    from postcheck.api import audit, check, elections, health, languagetool, roster, rules as rules_api, tokens
+    from postcheck.api import audit, check, elections, feedback, health, languagetool, roster, rules as rules_api, tokens
     api.register_blueprint(check.blp)
     api.register_blueprint(rules_api.blp)
     api.register_blueprint(languagetool.blp)
@@ -68,6 +72,7 @@ def create_app(config=None) -> Flask:
     api.register_blueprint(roster.blp)
     api.register_blueprint(audit.blp)
     api.register_blueprint(tokens.blp)
+    api.register_blueprint(feedback.blp)
     app.register_blueprint(health.bp)
     errors.register(app)
     app.register_error_handler(StoreUnavailable, _store_unavailable)

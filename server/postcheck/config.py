@@ -26,6 +26,8 @@ SETTINGS = {
     "REGEX_TIMEOUT_MS": (50.0, float, "Time one rule pattern may run on one draft before it is skipped."),
     "LOG_LEVEL": ("INFO", str, "Python logging level of the server's own logs."),
     "SECRET_KEY": ("", str, "Signs sessions; required in production."),
+    "FEEDBACK_RATE_LIMIT": ("120 per minute", str, "Outcome reports one client may send (flask-limiter syntax)."),
+    "RATELIMIT_STORAGE_URL": ("memory://", str, "Where rate-limit counters live; share one (redis://...) between server processes."),
     "LT_DEFAULT_ACCOUNT": ("", lambda v: _one_of(v, ("", "personal", "council")), "Account type assumed by /v2/check (LanguageTool clients) without postcheckAccount: "
                                     "personal, council, or empty to decide from postcheckHandle (unknown means personal)."),
 }

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import JSON, Boolean, Date, Integer, String, Text
+from sqlalchemy import JSON, Boolean, Date, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column
 
 from postcheck.store.types import UtcDateTime
@@ -123,3 +123,31 @@ def as_record(row) -> dict:
         record[column.key] = value
     record.pop("token_hash", None)
     return record
+
+
+class OutcomeCount(Base):
+    """What happened to warnings the extension showed: counts per day, never text or handles."""
+
+    __tablename__ = "outcome_counts"
+    __table_args__ = (UniqueConstraint("day", "rule", "category", "outcome", "platform", "account_type",
+                                       "extension_version", name="uq_outcome_counts_key"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    day: Mapped[dt.date] = mapped_column(Date, nullable=False, index=True)
+    rule: Mapped[str] = mapped_column(String(100), nullable=False, index=True)
+    category: Mapped[str] = mapped_column(String(40), nullable=False)
+    outcome: Mapped[str] = mapped_column(String(20), nullable=False)
+    platform: Mapped[str] = mapped_column(String(20), nullable=False)
+    account_type: Mapped[str] = mapped_column(String(20), nullable=False)
+    extension_version: Mapped[str] = mapped_column(String(40), nullable=False)
+    count: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+
+
+class OutcomeComment(Base):
+    """The short reason a member of staff gave when reporting a warning as wrong."""
+
+    __tablename__ = "outcome_comments"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    day: Mapped[dt.date] = mapped_column(Date, nullable=False, index=True)
+    rule: Mapped[str] = mapped_column(String(100), nullable=False, index=True)
+    category: Mapped[str] = mapped_column(String(40), nullable=False)
+    comment: Mapped[str] = mapped_column(String(280), nullable=False)

@@ -1,0 +1,83 @@
+"""POST /api/v1/feedback: what happened to a warning the extension showed (counts only, never text).
+GET /api/v1/feedback/summary: the counts, for the comms team to see which rules help and which annoy."""
+from __future__ import annotations
+
+import datetime as dt
+
+from flask import abort, jsonify
+from flask_smorest import Blueprint
+from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate, validates_schema
+
+from postcheck.auth import require
+from postcheck.engine.schema import CATEGORIES
+from postcheck.limits import limiter
+from postcheck.outcomes import OUTCOMES, record, summary
+from postcheck.services import services
+
+blp = Blueprint("feedback", __name__, url_prefix="/api/v1",
+                description="Outcome reports from the extension: counts, never text or handles")
+
+
+class FeedbackSchema(Schema):
+    class Meta:
+        unknown = EXCLUDE  # anything else (a stray text field included) is dropped unread
+    rule = fields.String(required=True, validate=validate.Regexp(r"^[a-z0-9][a-z0-9.-]{2,80}$"))
+    category = fields.String(required=True, validate=validate.OneOf(CATEGORIES))
+    outcome = fields.String(required=True, validate=validate.OneOf(OUTCOMES))
+    platform = fields.String(load_default="other", validate=validate.OneOf(("twitter", "facebook", "other")))
+    account_type = fields.String(load_default="personal", validate=validate.OneOf(("personal", "council")))
+    extension_version = fields.String(load_default="", validate=validate.Regexp(r"^[0-9A-Za-z.+-]{0,40}$"))
+    comment = fields.String(validate=validate.Length(max=280),
+                            metadata={"description": "Only with reported_wrong: why the warning is wrong, in a few words."})
+
+    @validates_schema
+    def _comment_only_when_wrong(self, data, **kwargs):
+        if data.get("comment") and data["outcome"] != "reported_wrong":
+            raise ValidationError("a comment goes only with the reported_wrong outcome", "comment")
+
+
+class SummaryQuerySchema(Schema):
+    start = fields.Date(data_key="from", metadata={"description": "First day (default: 30 days ago)."})
+    end = fields.Date(data_key="to", metadata={"description": "Last day (default: today)."})
+    by = fields.String(load_default="rule", validate=validate.OneOf(("rule", "category")))
+
+
+@blp.route("/feedback", methods=["POST"])
+@limiter.limit(lambda: services().settings["FEEDBACK_RATE_LIMIT"])
+@blp.arguments(FeedbackSchema, location="json")
+@blp.response(202, description="Counted")
+def report_outcome(report):
+    """Report what happened to a warning
+
+    The extension sends one report per warning it showed. Only the rule, its category, the outcome,
+    the platform, the account type and the extension version are kept, as daily counts.
+    """
+    svc = services()
+    if svc.rules.current.rule(report["rule"]) is None:
+        abort(422, description=f"No rule with id {report['rule']} is in force.")
+    rule = svc.rules.current.rule(report["rule"])
+    if rule.category != report["category"]:
+        abort(422, description=f"Rule {rule.id} is in category {rule.category}, not {report['category']}.")
+    record(svc.store, report, dt.datetime.now(dt.timezone.utc).date())
+    response = jsonify({"recorded": True})
+    response.status_code = 202
+    return response
+
+
+@blp.route("/feedback/summary", methods=["GET"])
+@require("comms")
+@blp.arguments(SummaryQuerySchema, location="query")
+def outcome_summary(args):
+    """How the warnings land
+
+    Per rule (or per category) over a period: how often each was shown, led to an edit, was posted
+    anyway or was reported wrong, with a series per day and the latest comments.
+    """
+    today = dt.datetime.now(dt.timezone.utc).date()
+    end = args.get("end") or today
+    start = args.get("start") or end - dt.timedelta(days=29)
+    if start > end:
+        abort(422, description="'from' must not be after 'to'.")
+    if (end - start).days > 366:
+        abort(422, description="Ask for at most a year at a time.")
+    return jsonify(summary(services().store, start, end, args["by"]))

@@ -1,0 +1,63 @@
+"""Outcome reports from the extension, kept as counts per day: how often each warning was shown, led to
+an edit, was posted anyway or was reported wrong. No draft text and no handle ever reach this module."""
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
+
+from postcheck.store.database import Store
+from postcheck.store.models import OutcomeComment, OutcomeCount
+
+OUTCOMES = ("shown", "edited", "posted_anyway", "reported_wrong")
+_KEY = ("rule", "category", "outcome", "platform", "account_type", "extension_version")
+
+
+def record(store: Store, report: dict, day: dt.date) -> None:
+    """Adds one to the day's count for this report (a race between processes retries as an update)."""
+    key = {name: report[name] for name in _KEY}
+    for _attempt in range(3):
+        try:
+            with store.transaction() as session:
+                bumped = session.execute(
+                    update(OutcomeCount).where(OutcomeCount.day == day,
+                                               *[getattr(OutcomeCount, k) == v for k, v in key.items()])
+                    .values(count=OutcomeCount.count + 1))
+                if bumped.rowcount == 0:
+                    session.add(OutcomeCount(day=day, count=1, **key))
+                if report.get("comment"):
+                    session.add(OutcomeComment(day=day, rule=report["rule"], category=report["category"],
+                                               comment=report["comment"]))
+            return
+        except IntegrityError:
+            continue  # another process inserted the same day's row first: update it instead
+    raise RuntimeError("could not record the outcome after three attempts")
+
+
+def summary(store: Store, start: dt.date, end: dt.date, by: str) -> dict:
+    """Totals per rule (or category) and outcome between two days inclusive, with a series per day."""
+    group = OutcomeCount.rule if by == "rule" else OutcomeCount.category
+    with store.transaction() as session:
+        rows = session.execute(
+            select(group, OutcomeCount.category, OutcomeCount.outcome, OutcomeCount.day, func.sum(OutcomeCount.count))
+            .where(OutcomeCount.day >= start, OutcomeCount.day <= end)
+            .group_by(group, OutcomeCount.category, OutcomeCount.outcome, OutcomeCount.day)).all()
+        comments = session.execute(
+            select(OutcomeComment.day, OutcomeComment.rule, OutcomeComment.category, OutcomeComment.comment)
+            .where(OutcomeComment.day >= start, OutcomeComment.day <= end)
+            .order_by(OutcomeComment.id.desc()).limit(200)).all()
+    items: dict[str, dict] = {}
+    for name, category, outcome, day, count in rows:
+        item = items.setdefault(name, {"key": name, "category": category, "totals": dict.fromkeys(OUTCOMES, 0),
+                                       "days": {}})
+        item["totals"][outcome] += int(count)
+        item["days"].setdefault(day.isoformat(), dict.fromkeys(OUTCOMES, 0))[outcome] += int(count)
+    for item in items.values():
+        shown = item["totals"]["shown"]
+        item["edit_rate"] = round(item["totals"]["edited"] / shown, 3) if shown else None
+        item["reported_wrong_rate"] = round(item["totals"]["reported_wrong"] / shown, 3) if shown else None
+        item["days"] = [{"day": d, **counts} for d, counts in sorted(item["days"].items())]
+    return {"from": start.isoformat(), "to": end.isoformat(), "by": by,
+            "items": sorted(items.values(), key=lambda i: -i["totals"]["shown"]),
+            "comments": [{"day": d.isoformat(), "rule": r, "category": c, "comment": t} for d, r, c, t in comments]}

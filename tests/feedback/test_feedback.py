@@ -1,0 +1,105 @@
+"""Outcome reports: counted per day in a real database (SQLite and PostgreSQL), never with text."""
+import logging
+
+import pytest
+from sqlalchemy import select
+
+from postcheck.limits import limiter
+from postcheck.store.models import OutcomeComment, OutcomeCount
+
+REPORT = {"rule": "offensive.strong-language", "category": "offensive", "outcome": "shown",
+          "platform": "twitter", "account_type": "personal", "extension_version": "0.1.0"}
+
+
+def post(api, **changes):
+    return api.post("/api/v1/feedback", json={**REPORT, **changes})
+
+
+@pytest.fixture(autouse=True)
+def _fresh_limits(store_app):
+    limiter.reset()  # the limiter's counters are per process; start each test from zero
+    yield
+
+
+def test_reports_are_counted_per_day_and_outcome(api, comms):
+    for _ in range(3):
+        assert post(api).status_code == 202
+    assert post(api, outcome="edited").status_code == 202
+    assert post(api, outcome="reported_wrong", comment="it's a band name").status_code == 202
+    body = api.get("/api/v1/feedback/summary", headers=comms).get_json()
+    [item] = body["items"]
+    assert item["key"] == "offensive.strong-language"
+    assert item["totals"] == {"shown": 3, "edited": 1, "posted_anyway": 0, "reported_wrong": 1}
+    assert item["edit_rate"] == round(1 / 3, 3)
+    assert [d["shown"] for d in item["days"]] == [3]
+    assert body["comments"][0]["comment"] == "it's a band name"
+
+
+def test_summary_by_category(api, comms):
+    post(api)
+    post(api, rule="personal-data.phone-number", category="personal-data")
+    body = api.get("/api/v1/feedback/summary?by=category", headers=comms).get_json()
+    assert {i["key"] for i in body["items"]} == {"offensive", "personal-data"}
+
+
+def test_text_and_handles_are_never_stored(api, store_app):
+    marker = "FBK-draft-text-7741"
+    response = api.post("/api/v1/feedback", json={**REPORT, "text": marker, "handle": "@" + marker,
+                                                  "draft": marker})
+    assert response.status_code == 202
+    store = store_app.extensions["postcheck"].store
+    with store.transaction() as session:
+        rows = session.scalars(select(OutcomeCount)).all() + session.scalars(select(OutcomeComment)).all()
+        assert rows and marker not in repr([vars(r) for r in rows])
+        dumped = "\n".join(str(line) for line in session.connection().connection.driver_connection.iterdump()) \
+            if store.backend == "sqlite" else ""
+    assert marker not in dumped
+
+
+@pytest.mark.parametrize("changes, field", [
+    ({"outcome": "liked"}, "outcome"),
+    ({"category": "rude"}, "category"),
+    ({"rule": "Not An Id!"}, "rule"),
+    ({"platform": "myspace"}, "platform"),
+    ({"comment": "x" * 281, "outcome": "reported_wrong"}, "comment"),
+    ({"comment": "why", "outcome": "shown"}, "comment"),
+])
+def test_bad_reports_are_422_naming_the_field(api, changes, field):
+    response = post(api, **changes)
+    assert response.status_code == 422
+    assert field in response.get_json()["errors"]["json"]
+
+
+def test_unknown_rule_or_wrong_category_is_422(api):
+    assert post(api, rule="no.such-rule").status_code == 422
+    assert post(api, category="violent").status_code == 422
+
+
+def test_summary_needs_a_comms_token(api):
+    assert api.get("/api/v1/feedback/summary").status_code == 401
+
+
+def test_summary_rejects_a_backwards_period(api, comms):
+    assert api.get("/api/v1/feedback/summary?from=2026-05-01&to=2026-04-01", headers=comms).status_code == 422
+
+
+def test_reports_are_rate_limited_per_client_with_retry_after(database_url):
+    from tests.store.backends import make_app
+    app = make_app(database_url, FEEDBACK_RATE_LIMIT="3 per minute")
+    client = app.test_client()
+    limiter.reset()
+    try:
+        codes = [client.post("/api/v1/feedback", json=REPORT).status_code for _ in range(4)]
+        assert codes == [202, 202, 202, 429]
+        limited = client.post("/api/v1/feedback", json=REPORT)
+        assert limited.status_code == 429 and int(limited.headers["Retry-After"]) > 0
+        assert limited.get_json()["message"]
+    finally:
+        app.extensions["postcheck"].store.dispose()
+
+
+def test_comment_text_is_not_logged(api, caplog):
+    caplog.set_level(logging.DEBUG)
+    caplog.set_level(logging.DEBUG, logger="postcheck")
+    post(api, outcome="reported_wrong", comment="COMMENT-MARKER-1")
+    assert not [r for r in caplog.records if "COMMENT-MARKER-1" in r.getMessage()]
