@@ -77,7 +77,9 @@ class _ServerThread(threading.Thread):
 
 @pytest.fixture(scope="session")
 def postcheck_url():
-    app = create_app({"TESTING": True, "RULES_DIR": str(ROOT / "policy_rules"), "RULES_RELOAD_SECONDS": 0})
+    # Every report in the session comes from one loopback client; rate limiting is the API's tests' business.
+    app = create_app({"TESTING": True, "RULES_DIR": str(ROOT / "policy_rules"), "RULES_RELOAD_SECONDS": 0,
+                      "FEEDBACK_RATE_LIMIT": "10000 per minute"})
     thread = _ServerThread(app)
     thread.start()
     yield f"http://127.0.0.1:{thread.port}"
@@ -115,6 +117,7 @@ class Browser:
         self.extension_id = worker.url.split("/")[2]
         self.feedback = []  # the JSON bodies the extension sent to /api/v1/feedback
         self.feedback_raw = []
+        self.feedback_status = []  # the server's answer to each report
         self._routes = []
         self._listeners = []
         for pattern in ("https://x.com/**", "https://www.facebook.com/**", "https://forms.example.test/**"):
@@ -125,9 +128,17 @@ class Browser:
         worker.evaluate("() => chrome.storage.managed.get(null).catch(() => null)")
 
     def _record_feedback(self, route):
+        """Records each report, then passes it to the real server so the tests prove it is accepted."""
         self.feedback_raw.append(route.request.post_data or "")
         self.feedback.append(json.loads(route.request.post_data or "null"))
-        route.fulfill(status=201, content_type="application/json", body="{}")
+        try:
+            response = route.fetch()
+        except Exception:  # the server is down in the fail-open tests
+            self.feedback_status.append(None)
+            route.abort()
+            return
+        self.feedback_status.append(response.status)
+        route.fulfill(response=response)
 
     def set_local_settings(self, **values):
         self.worker.evaluate("async values => { await chrome.storage.local.clear(); await chrome.storage.local.set(values); }", values)
@@ -151,6 +162,7 @@ class Browser:
         self._routes, self._listeners = [], []
         self.feedback.clear()
         self.feedback_raw.clear()
+        self.feedback_status.clear()
 
     def open(self, fixture: str, query: str = ""):
         page = self.context.new_page()

@@ -46,8 +46,9 @@
       if (!answer || !Array.isArray(answer.warnings) || !answer.warnings.every(isWarning)) {
         return { status: "unavailable", reason: "bad-answer" };
       }
+      // Today's check API does not say which account type it judged; when it does, reports carry it.
       const accountType = answer.account && answer.account.type;
-      return { status: "ok", warnings: answer.warnings, accountType: accountType || "unknown" };
+      return { status: "ok", warnings: answer.warnings, accountType: accountType || null };
     } catch (error) {
       return { status: "unavailable", reason: error && error.name === "AbortError" ? "timeout" : "network" };
     }

@@ -5,7 +5,7 @@
 
   const OUTCOMES = ["shown", "edited", "posted_anyway", "reported_wrong"];
   const PLATFORMS = ["twitter", "facebook", "other"];
-  const ACCOUNT_TYPES = ["personal", "council", "unknown"];
+  const ACCOUNT_TYPES = ["personal", "council"];
   const MAX_COMMENT = 280;
 
   function buildFeedback({ warning, outcome, platform, accountType, version, comment }) {
@@ -15,9 +15,10 @@
       category: String(warning.category),
       outcome,
       platform: PLATFORMS.includes(platform) ? platform : "other",
-      account_type: ACCOUNT_TYPES.includes(accountType) ? accountType : "unknown",
       extension_version: String(version),
     };
+    // Sent only when the check answer said which kind of account it judged; otherwise the server decides.
+    if (ACCOUNT_TYPES.includes(accountType)) report.account_type = accountType;
     // Only a "this warning is wrong" report carries words, and only the person's own comment on it.
     if (outcome === "reported_wrong" && typeof comment === "string" && comment.trim()) {
       report.comment = comment.trim().slice(0, MAX_COMMENT);
