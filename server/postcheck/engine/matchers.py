@@ -12,6 +12,8 @@ from typing import Callable, Sequence
 
 import regex
 
+from postcheck.engine.prefilter import required_literals
+
 Span = tuple[int, int]
 
 # Seconds one regular expression may run on one text before the matcher gives up.
@@ -32,28 +34,23 @@ _NOT_AFTER = r"(?![\p{L}\p{N}_])"
 class Scan:
     """One text being checked, with what matchers share: the word positions and a result cache."""
 
-    __slots__ = ("text", "timeout", "_word_starts", "_beginnings", "cache")
+    __slots__ = ("text", "timeout", "_word_starts", "_lower", "cache")
 
     _WORD = regex.compile(r"[\p{L}\p{N}_'*!@$#]+")
-    _ALNUM = regex.compile(r"[\p{L}\p{N}]+")
 
     def __init__(self, text: str, timeout: float = DEFAULT_TIMEOUT):
         self.text = text
         self.timeout = timeout
         self._word_starts: list[int] | None = None
-        self._beginnings: set[str] | None = None
+        self._lower: str | None = None
         self.cache: dict[int, list[Span]] = {}
 
-    def words(self) -> tuple[set[str], set[str]]:
-        """Every word of the text (split at anything but letters and digits, so "council's" gives
-        "council"), and the first one, two and three letters of each: what word lists prefilter on."""
-        if self._beginnings is None:
-            words = set(self._ALNUM.findall(self.text.casefold(), timeout=self.timeout))
-            beginnings = set()
-            for word in words:
-                beginnings.update((word[:1], word[:2], word[:3]))
-            self._beginnings = (words, beginnings)
-        return self._beginnings
+    @property
+    def lower(self) -> str:
+        """The text in lower case, for the literal prefilters (containment only, never offsets)."""
+        if self._lower is None:
+            self._lower = self.text.lower()
+        return self._lower
 
     def word_index(self, offset: int) -> int:
         """The number of words that start before `offset`: proximity is counted in words."""
@@ -97,16 +94,19 @@ class RegexMatcher(LeafMatcher):
     # Which group is the span: 0 for the whole match, or a named group so context can be required
     # around the words without underlining it.
     group: int | str = 0
-    # For word lists: the first words their entries start with, and the beginnings of entries that
-    # may go on (`fuck*`). A text with none of them cannot match and is not scanned at all (most
-    # lists, on most posts). None means always scan.
-    beginnings: tuple[frozenset[str], frozenset[str]] | None = None
+    # Strings at least one of which every match contains: for word lists from their entries, for
+    # patterns from the expression (prefilter.py). A text with none is not scanned at all, which is
+    # most rules on most posts. None means always scan.
+    literals: tuple[str, ...] | None = None
+
+    def __post_init__(self):
+        if self.literals is None:
+            self.literals = required_literals(self.compiled.pattern)
 
     def _scan(self, scan: Scan) -> list[Span]:
-        if self.beginnings is not None:
-            first_words, first_letters = self.beginnings
-            words, letters = scan.words()
-            if first_words.isdisjoint(words) and first_letters.isdisjoint(letters):
+        if self.literals is not None:
+            lower = scan.lower
+            if not any(literal in lower for literal in self.literals):
                 return []
         spans = []
         for m in self.compiled.finditer(scan.text, overlapped=False, timeout=scan.timeout):
@@ -239,29 +239,27 @@ def word_pattern(entry: str, obfuscated: bool) -> str:
 _FIRST_WORD = regex.compile(r"[\p{L}\p{N}]+")
 
 
-def word_beginnings(entries: Sequence[str], obfuscated: bool) -> tuple[frozenset[str], frozenset[str]] | None:
-    """How a list's entries begin: whole first words, and for entries that may go on (a trailing `*`
-    on a one-word entry) their first three letters. None when that cannot be known (disguised
-    spellings, entries that start with a symbol or an emoji)."""
+def word_literals(entries: Sequence[str], obfuscated: bool) -> tuple[str, ...] | None:
+    """For a word list: each entry's longest word (an entry needs all its words, so its longest is
+    the most selective sound requirement). A text containing none of them cannot match. None when that
+    cannot be known (disguised spellings, entries without a plain word, such as an emoji)."""
     if obfuscated:
         return None
-    words, letters = set(), set()
+    literals = set()
     for entry in entries:
         entry = entry.strip().casefold()
         if not entry:
             continue
-        first = _FIRST_WORD.match(entry)
-        if first is None:
+        goes_on = entry.endswith("*")
+        # An apostrophe is optional in the pattern ("can't" also finds "cant"), so split words there.
+        words = _FIRST_WORD.findall(entry.rstrip("*"))
+        if not words:
             return None
-        word = first.group(0)
-        goes_on = entry.endswith("*") and first.end() == len(entry) - 1
-        # An apostrophe is optional in the pattern ("can't" also finds "cant"), so the text's word
-        # may be longer than the entry's first piece: treat such entries as beginnings too.
-        if goes_on or entry[first.end():first.end() + 1] == "'":
-            letters.add(word[:3])
-        else:
-            words.add(word)
-    return frozenset(words), frozenset(letters)
+        if goes_on and len(words) == 1:
+            literals.add(words[0])  # "fuck*": the beginning is still in the text
+            continue
+        literals.add(max(words, key=len))
+    return tuple(sorted(literals))
 
 
 def compile_words(entries: Sequence[str], obfuscated: bool, *, before: str = "", after: str = "") -> regex.Pattern:

@@ -122,7 +122,7 @@ class _Compiler:
         key = (words, obfuscated)
         if key not in self._shared:
             self._shared[key] = m.RegexMatcher(m.compile_words(words, obfuscated),
-                                               beginnings=m.word_beginnings(words, obfuscated))
+                                               literals=m.word_literals(words, obfuscated))
         return self._shared[key]
 
 
