@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from flask import current_app
 
 from postcheck.engine import Draft, ElectionState, check
+from postcheck.engine.evaluate import account_type
 from postcheck.engine.reloading import RuleSource
 
 
@@ -20,6 +21,10 @@ class Services:
 
     def council_handles(self) -> tuple[str, ...]:
         return ()
+
+    def account_type(self, draft: Draft) -> str:
+        """The account type the check judges the draft by: as sent, else from the council handles."""
+        return account_type(draft, self.rules.current, self.council_handles())
 
     def check(self, draft: Draft, at: dt.datetime) -> tuple[list, ElectionState, str]:
         ruleset = self.rules.current

@@ -64,6 +64,7 @@ def test_council_handle_without_type_counts_as_council_account(client):
     text = "so proud of the work we do at @haringeycouncil!"
     as_council = post_check(client, text=text, at=OUTSIDE, account={"handle": "@HaringeyCouncil"})
     as_unknown = post_check(client, text=text, at=OUTSIDE, account={"handle": "@someone_else"})
+    assert as_council["account"] == {"type": "council"} and as_unknown["account"] == {"type": "personal"}
     assert not [w for w in as_council["warnings"] if w["category"] == "disclaimer"]
     assert [w for w in as_unknown["warnings"] if w["category"] == "disclaimer"]
 

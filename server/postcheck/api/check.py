@@ -44,6 +44,7 @@ def check_draft(args):
     body = {"warnings": [w.as_dict() for w in warnings],
             "election": {"active": election.active, "period": election.period,
                          "stale": bool(getattr(svc.calendar.current, "stale", False))},
+            "account": {"type": svc.account_type(draft)},
             "rules_version": version}
     # Returned as a Response, so it is not re-serialised through the schema: the schema documents it.
     return jsonify(body)

@@ -96,9 +96,16 @@ class ElectionBlockSchema(Schema):
     stale = fields.Boolean(metadata={"description": "True when the calendar store is unreachable and the last loaded calendar was used."})
 
 
+class JudgedAccountSchema(Schema):
+    type = fields.String(required=True, validate=validate.OneOf(("personal", "council")),
+                         metadata={"description": "As sent, or decided from the handle (a registered council channel is council)."})
+
+
 class CheckResponseSchema(Schema):
     warnings = fields.List(fields.Nested(WarningSchema), required=True)
     election = fields.Nested(ElectionBlockSchema, required=True)
+    account = fields.Nested(JudgedAccountSchema, required=True,
+                            metadata={"description": "The account type the draft was judged as."})
     rules_version = fields.String(required=True)
 
 
