@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 from dataclasses import dataclass, field
 from typing import Any, Mapping
 
@@ -69,9 +70,16 @@ class _Compiler:
     def __init__(self, lexicons: Mapping[str, tuple[list[str], bool]], organisation: Organisation):
         self.lexicons = lexicons
         self.detectors = build_detectors(organisation)
-        self._shared: dict[tuple, m.Matcher] = {}
+        self._shared: dict[object, m.Matcher] = {}
 
     def node(self, node: Mapping, where: str) -> m.Matcher:
+        # Identical sub-trees, in one rule or across rules, compile once and so run once per text.
+        key = json.dumps(node, sort_keys=True)
+        if key not in self._shared:
+            self._shared[key] = self._build(node, where)
+        return self._shared[key]
+
+    def _build(self, node: Mapping, where: str) -> m.Matcher:
         if "words" in node:
             return self._words(tuple(node["words"]), bool(node.get("obfuscated", False)))
         if "lexicon" in node:
