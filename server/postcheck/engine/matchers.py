@@ -13,6 +13,7 @@ from typing import Callable, Sequence
 import regex
 
 from postcheck.engine.prefilter import required_literals
+from postcheck.engine.word_index import TextWords, WordList, parse_entry
 
 Span = tuple[int, int]
 
@@ -34,7 +35,7 @@ _NOT_AFTER = r"(?![\p{L}\p{N}_])"
 class Scan:
     """One text being checked, with what matchers share: the word positions and a result cache."""
 
-    __slots__ = ("text", "timeout", "_word_starts", "_lower", "cache")
+    __slots__ = ("text", "timeout", "_word_starts", "_lower", "_words", "cache")
 
     _WORD = regex.compile(r"[\p{L}\p{N}_'*!@$#]+")
 
@@ -43,7 +44,14 @@ class Scan:
         self.timeout = timeout
         self._word_starts: list[int] | None = None
         self._lower: str | None = None
+        self._words: TextWords | None = None
         self.cache: dict[int, list[Span]] = {}
+
+    def words(self) -> TextWords:
+        """The text's words, indexed once for every word list."""
+        if self._words is None:
+            self._words = TextWords(self.text)
+        return self._words
 
     @property
     def lower(self) -> str:
@@ -55,7 +63,8 @@ class Scan:
     def word_index(self, offset: int) -> int:
         """The number of words that start before `offset`: proximity is counted in words."""
         if self._word_starts is None:
-            self._word_starts = [m.start() for m in self._WORD.finditer(self.text, timeout=self.timeout)]
+            # Linear and unable to backtrack: no timeout needed (see TextWords).
+            self._word_starts = [m.start() for m in self._WORD.finditer(self.text)]
         return bisect.bisect_right(self._word_starts, offset)
 
 
@@ -117,6 +126,42 @@ class RegexMatcher(LeafMatcher):
 
 
 @dataclass(eq=False)
+class WordListMatcher(LeafMatcher):
+    """A word list looked up in the text's word index; entries the index cannot see (symbols, emoji)
+    go to a small regular expression."""
+    words: WordList
+    residual: RegexMatcher | None = None
+
+    def _scan(self, scan: Scan) -> list[Span]:
+        spans = self.words.find(scan.words())
+        if self.residual is not None:
+            spans.extend(self.residual.find(scan))
+        # As a regular expression scans: leftmost first, the longest there, never overlapping.
+        chosen: list[Span] = []
+        for start, end in sorted(set(spans), key=lambda s: (s[0], -s[1])):
+            if not chosen or start >= chosen[-1][1]:
+                chosen.append((start, end))
+        return chosen
+
+
+def build_word_list(entries: Sequence[str]) -> WordListMatcher:
+    word_list, leftovers = WordList(), []
+    for entry in entries:
+        if not entry.strip():
+            continue
+        parsed = parse_entry(entry)
+        if parsed is None:
+            leftovers.append(entry)
+            continue
+        for variant in parsed:
+            word_list.add(variant)
+    residual = None
+    if leftovers:
+        residual = RegexMatcher(compile_words(leftovers, False), literals=word_literals(leftovers, False))
+    return WordListMatcher(word_list, residual)
+
+
+@dataclass(eq=False)
 class NearMatcher(Matcher):
     """Both sides match within `within` words of each other (either order unless `ordered`)."""
     first: Matcher
@@ -131,19 +176,19 @@ class NearMatcher(Matcher):
         b_spans = self.second.find(scan, excluded)
         if not b_spans:
             return []
+        # Sorted by word position, so each side finds its partners by bisection, not by trying all pairs.
+        b_words = sorted((scan.word_index(s), (s, e)) for s, e in b_spans)
+        b_keys = [w for w, _ in b_words]
         hits: set[Span] = set()
-        b_words = [(scan.word_index(s) if s else 0, (s, e)) for s, e in b_spans]
         for a in a_spans:
             a_word = scan.word_index(a[0])
-            for b_word, b in b_words:
-                if a == b:
-                    continue
-                distance = b_word - a_word
-                if self.ordered and distance < 0:
-                    continue
-                if abs(distance) <= self.within:
-                    hits.add(a)
-                    hits.add(b)
+            low = a_word if self.ordered else a_word - self.within
+            lo = bisect.bisect_left(b_keys, low)
+            hi = bisect.bisect_right(b_keys, a_word + self.within)
+            partners = [b for _, b in b_words[lo:hi] if b != a]
+            if partners:
+                hits.add(a)
+                hits.update(partners)
         return sorted(hits)
 
 
@@ -254,7 +299,12 @@ def word_literals(entries: Sequence[str], obfuscated: bool) -> tuple[str, ...] |
         # An apostrophe is optional in the pattern ("can't" also finds "cant"), so split words there.
         words = _FIRST_WORD.findall(entry.rstrip("*"))
         if not words:
-            return None
+            # An emoji or a symbol is its own literal, when it has nothing optional inside.
+            chunks = [c for c in entry.rstrip("*").split() if "'" not in c]
+            if not chunks:
+                return None
+            literals.add(max(chunks, key=len))
+            continue
         if goes_on and len(words) == 1:
             literals.add(words[0])  # "fuck*": the beginning is still in the text
             continue

@@ -129,8 +129,11 @@ class _Compiler:
         # The same list used by several rules compiles once, and its result is cached per text.
         key = (words, obfuscated)
         if key not in self._shared:
-            self._shared[key] = m.RegexMatcher(m.compile_words(words, obfuscated),
-                                               literals=m.word_literals(words, obfuscated))
+            if obfuscated:  # disguised spellings need the regular expression's character classes
+                self._shared[key] = m.RegexMatcher(m.compile_words(words, obfuscated),
+                                                   literals=m.word_literals(words, obfuscated))
+            else:
+                self._shared[key] = m.build_word_list(words)
         return self._shared[key]
 
 

@@ -1,0 +1,176 @@
+"""Word lists matched through an index of the text's words instead of a scan of its characters.
+
+The text is split into words once per check; each list then looks up its entries' first words, so its
+cost follows the size of the list, not the length of the text. It matches exactly what the list's
+regular expression would (whole words, case-insensitive, a space in an entry matching any run of
+spaces, hyphens or underscores, an apostrophe optional, a trailing `*` letting the last word go on).
+Entries with other characters (emoji, `@`, `#`, `£`, `.`) stay with a regular expression.
+"""
+from __future__ import annotations
+
+import bisect
+import itertools
+from dataclasses import dataclass, field
+
+import regex
+
+WORD = regex.compile(r"[\p{L}\p{N}_]+")
+_PIECE = regex.compile(r"[\p{L}\p{N}_]+|\s+|-|'")
+_SPACE_GAP = regex.compile(r"[\s_-]+")
+
+# How two words of an entry are joined, and so what may stand between them in the text.
+SPACE, HYPHEN, APOSTROPHE = "space", "hyphen", "apostrophe"
+
+
+class TextWords:
+    """The words of one text: where each starts and ends, and where each distinct word occurs."""
+
+    __slots__ = ("text", "starts", "ends", "lowers", "positions", "_sorted")
+
+    def __init__(self, text: str):
+        self.text = text
+        # A plain run of word characters cannot backtrack, so unlike rule patterns it needs no timeout,
+        # and a timeout here would only make every word list fail on a very long text.
+        found = list(WORD.finditer(text))
+        self.starts = [m.start() for m in found]
+        self.ends = [m.end() for m in found]
+        self.lowers = [m.group().lower() for m in found]
+        positions: dict[str, list[int]] = {}
+        for i, lower in enumerate(self.lowers):
+            positions.setdefault(lower, []).append(i)
+        self.positions = positions
+        self._sorted: list[str] | None = None
+
+    def beginning_with(self, prefix: str):
+        """Distinct words that begin with `prefix` (for entries ending in `*`)."""
+        if self._sorted is None:
+            self._sorted = sorted(self.positions)
+        i = bisect.bisect_left(self._sorted, prefix)
+        while i < len(self._sorted) and self._sorted[i].startswith(prefix):
+            yield self._sorted[i]
+            i += 1
+
+    def gap(self, i: int) -> str:
+        """What stands between word i-1 and word i."""
+        return self.text[self.ends[i - 1]:self.starts[i]]
+
+
+def _gap_ok(gap: str, join: str) -> bool:
+    if join == SPACE:
+        return bool(gap) and _SPACE_GAP.fullmatch(gap) is not None
+    return gap == ("-" if join == HYPHEN else "'")
+
+
+@dataclass(frozen=True)
+class Entry:
+    first: str
+    rest: tuple[tuple[str, str], ...]  # (join, word) for each following word
+    goes_on: bool                      # the last word may go on (`word*`)
+
+
+def parse_entry(entry: str) -> list[Entry] | None:
+    """An entry as word sequences (more than one when it has apostrophes, which are optional), or None
+    when it has characters a word index cannot see."""
+    text = entry.strip().lower()
+    goes_on = text.endswith("*")
+    if goes_on:
+        text = text[:-1]
+    pieces = _PIECE.findall(text)
+    if not pieces or "".join(pieces) != text:
+        return None
+    words: list[str] = []
+    joins: list[str] = []
+    pending = None
+    for piece in pieces:
+        if WORD.fullmatch(piece):
+            if words:
+                if pending is None:
+                    return None  # two words with nothing between cannot happen
+                joins.append(pending)
+            elif pending is not None:
+                return None  # an entry starting with a separator
+            words.append(piece)
+            pending = None
+        else:
+            kind = SPACE if piece.isspace() else HYPHEN if piece == "-" else APOSTROPHE
+            if pending is not None or not words:
+                return None
+            pending = kind
+    if pending is not None:
+        return None
+    # An apostrophe is optional: "can't" is also "cant". Each apostrophe either joins or stays.
+    apostrophes = [i for i, j in enumerate(joins) if j == APOSTROPHE]
+    variants = []
+    for kept in itertools.product((True, False), repeat=len(apostrophes)):
+        ws, js = [words[0]], []
+        keep = dict(zip(apostrophes, kept))
+        for i, join in enumerate(joins):
+            if join == APOSTROPHE and not keep[i]:
+                ws[-1] += words[i + 1]
+            else:
+                js.append(join)
+                ws.append(words[i + 1])
+        variants.append(Entry(ws[0], tuple(zip(js, ws[1:])), goes_on))
+    return variants
+
+
+@dataclass
+class WordList:
+    """The entries of one list, keyed by first word for lookup in a text's index."""
+    by_first: dict[str, list[Entry]] = field(default_factory=dict)
+    prefixes: list[str] = field(default_factory=list)  # one-word entries ending in `*`
+
+    def add(self, entry: Entry) -> None:
+        if entry.goes_on and not entry.rest:
+            self.prefixes.append(entry.first)
+        else:
+            self.by_first.setdefault(entry.first, []).append(entry)
+
+    def find(self, words: TextWords) -> list[tuple[int, int]]:
+        spans = []
+        # Whichever is smaller drives the lookup: the text's distinct words, or the list's first words.
+        if len(words.positions) < len(self.by_first):
+            firsts = [w for w in words.positions if w in self.by_first]
+        else:
+            firsts = [w for w in self.by_first if w in words.positions]
+        for first in firsts:
+            for entry in self.by_first[first]:
+                spans.extend(_occurrences(words, entry))
+        for prefix in self.prefixes:
+            for word in words.beginning_with(prefix):
+                spans.extend((words.starts[i], words.ends[i]) for i in words.positions[word])
+        return spans
+
+
+def _occurrences(words: TextWords, entry: Entry):
+    """Every place the entry is written. A long entry is anchored on its rarest word in this text, so
+    a common first word ("a", "the") occurring thousands of times costs nothing."""
+    if not entry.rest:
+        return [(words.starts[i], words.ends[i]) for i in words.positions[entry.first]]
+    exact = [entry.first] + [w for _j, w in (entry.rest[:-1] if entry.goes_on else entry.rest)]
+    counts = [len(words.positions.get(w, ())) for w in exact]
+    if 0 in counts:
+        return []
+    anchor = counts.index(min(counts))
+    found = []
+    for j in words.positions[exact[anchor]]:
+        i = j - anchor
+        if i >= 0 and words.lowers[i] == entry.first:
+            end = _follow(words, i, entry)
+            if end is not None:
+                found.append((words.starts[i], end))
+    return found
+
+
+def _follow(words: TextWords, i: int, entry: Entry) -> int | None:
+    """Where the entry ends if it is written from word i on, else None."""
+    j = i
+    last = len(entry.rest) - 1
+    for k, (join, word) in enumerate(entry.rest):
+        j += 1
+        if j >= len(words.lowers) or not _gap_ok(words.gap(j), join):
+            return None
+        found = words.lowers[j]
+        if not (found == word or (k == last and entry.goes_on and found.startswith(word))):
+            return None
+    return words.ends[j]
