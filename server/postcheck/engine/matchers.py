@@ -13,7 +13,7 @@ from typing import Callable, Sequence
 import regex
 
 from postcheck.engine.prefilter import required_literals
-from postcheck.engine.word_index import TextWords, WordList, parse_entry
+from postcheck.engine.word_index import CombinedIndex, TextWords, parse_entry
 
 Span = tuple[int, int]
 
@@ -35,7 +35,7 @@ _NOT_AFTER = r"(?![\p{L}\p{N}_])"
 class Scan:
     """One text being checked, with what matchers share: the word positions and a result cache."""
 
-    __slots__ = ("text", "timeout", "_word_starts", "_lower", "_words", "cache")
+    __slots__ = ("text", "timeout", "_word_starts", "_lower", "_words", "_word_hits", "cache")
 
     _WORD = regex.compile(r"[\p{L}\p{N}_'*!@$#]+")
 
@@ -45,7 +45,15 @@ class Scan:
         self._word_starts: list[int] | None = None
         self._lower: str | None = None
         self._words: TextWords | None = None
+        self._word_hits: dict[int, list] = {}
         self.cache: dict[int, list[Span]] = {}
+
+    def word_hits(self, index: CombinedIndex) -> list:
+        """Every plain word list's matches, found in one pass and shared by all rules."""
+        hits = self._word_hits.get(id(index))
+        if hits is None:
+            hits = self._word_hits[id(index)] = index.find_all(self.words())
+        return hits
 
     def words(self) -> TextWords:
         """The text's words, indexed once for every word list."""
@@ -127,13 +135,14 @@ class RegexMatcher(LeafMatcher):
 
 @dataclass(eq=False)
 class WordListMatcher(LeafMatcher):
-    """A word list looked up in the text's word index; entries the index cannot see (symbols, emoji)
-    go to a small regular expression."""
-    words: WordList
+    """A word list looked up in the text's word index (through the rule set's combined index); entries
+    the index cannot see (symbols, emoji) go to a small regular expression."""
+    index: CombinedIndex
+    list_id: int
     residual: RegexMatcher | None = None
 
     def _scan(self, scan: Scan) -> list[Span]:
-        spans = self.words.find(scan.words())
+        spans = list(scan.word_hits(self.index)[self.list_id])
         if self.residual is not None:
             spans.extend(self.residual.find(scan))
         # As a regular expression scans: leftmost first, the longest there, never overlapping.
@@ -144,8 +153,10 @@ class WordListMatcher(LeafMatcher):
         return chosen
 
 
-def build_word_list(entries: Sequence[str]) -> WordListMatcher:
-    word_list, leftovers = WordList(), []
+def build_word_list(entries: Sequence[str], index: CombinedIndex | None = None) -> WordListMatcher:
+    """A matcher for a plain word list, its entries added to `index` (a fresh one when not shared)."""
+    index = index if index is not None else CombinedIndex()
+    list_id, leftovers = index.new_list(), []
     for entry in entries:
         if not entry.strip():
             continue
@@ -154,11 +165,11 @@ def build_word_list(entries: Sequence[str]) -> WordListMatcher:
             leftovers.append(entry)
             continue
         for variant in parsed:
-            word_list.add(variant)
+            index.add(list_id, variant)
     residual = None
     if leftovers:
         residual = RegexMatcher(compile_words(leftovers, False), literals=word_literals(leftovers, False))
-    return WordListMatcher(word_list, residual)
+    return WordListMatcher(index, list_id, residual)
 
 
 @dataclass(eq=False)

@@ -71,6 +71,7 @@ class _Compiler:
         self.lexicons = lexicons
         self.detectors = build_detectors(organisation)
         self._shared: dict[object, m.Matcher] = {}
+        self._word_index = m.CombinedIndex()  # every plain word list of the rule set, looked up together
 
     def node(self, node: Mapping, where: str) -> m.Matcher:
         # Identical sub-trees, in one rule or across rules, compile once and so run once per text.
@@ -133,7 +134,7 @@ class _Compiler:
                 self._shared[key] = m.RegexMatcher(m.compile_words(words, obfuscated),
                                                    literals=m.word_literals(words, obfuscated))
             else:
-                self._shared[key] = m.build_word_list(words)
+                self._shared[key] = m.build_word_list(words, self._word_index)
         return self._shared[key]
 
 

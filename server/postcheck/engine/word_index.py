@@ -114,32 +114,40 @@ def parse_entry(entry: str) -> list[Entry] | None:
     return variants
 
 
-@dataclass
-class WordList:
-    """The entries of one list, keyed by first word for lookup in a text's index."""
-    by_first: dict[str, list[Entry]] = field(default_factory=dict)
-    prefixes: list[str] = field(default_factory=list)  # one-word entries ending in `*`
+class CombinedIndex:
+    """All plain word lists of a rule set, keyed by first word: one lookup per distinct word of a text
+    serves every list at once, however many lists and rules there are."""
 
-    def add(self, entry: Entry) -> None:
+    def __init__(self):
+        self.by_first: dict[str, list[tuple[int, Entry]]] = {}
+        self.prefixes: list[tuple[str, int]] = []  # one-word entries ending in `*`
+        self.size = 0
+
+    def new_list(self) -> int:
+        self.size += 1
+        return self.size - 1
+
+    def add(self, list_id: int, entry: Entry) -> None:
         if entry.goes_on and not entry.rest:
-            self.prefixes.append(entry.first)
+            self.prefixes.append((entry.first, list_id))
         else:
-            self.by_first.setdefault(entry.first, []).append(entry)
+            self.by_first.setdefault(entry.first, []).append((list_id, entry))
 
-    def find(self, words: TextWords) -> list[tuple[int, int]]:
-        spans = []
-        # Whichever is smaller drives the lookup: the text's distinct words, or the list's first words.
-        if len(words.positions) < len(self.by_first):
-            firsts = [w for w in words.positions if w in self.by_first]
+    def find_all(self, words: TextWords) -> list[list[tuple[int, int]]]:
+        """Every list's matches in this text, by list id."""
+        found: list[list[tuple[int, int]]] = [[] for _ in range(self.size)]
+        by_first = self.by_first
+        if len(words.positions) < len(by_first):
+            firsts = [w for w in words.positions if w in by_first]
         else:
-            firsts = [w for w in self.by_first if w in words.positions]
+            firsts = [w for w in by_first if w in words.positions]
         for first in firsts:
-            for entry in self.by_first[first]:
-                spans.extend(_occurrences(words, entry))
-        for prefix in self.prefixes:
+            for list_id, entry in by_first[first]:
+                found[list_id].extend(_occurrences(words, entry))
+        for prefix, list_id in self.prefixes:
             for word in words.beginning_with(prefix):
-                spans.extend((words.starts[i], words.ends[i]) for i in words.positions[word])
-        return spans
+                found[list_id].extend((words.starts[i], words.ends[i]) for i in words.positions[word])
+        return found
 
 
 def _occurrences(words: TextWords, entry: Entry):
