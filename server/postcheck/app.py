@@ -12,6 +12,7 @@ from flask_smorest import Api
 from werkzeug.exceptions import ServiceUnavailable
 
 from postcheck import __version__, errors
+from postcheck.channels import LiveChannels
 from postcheck.config import load_settings
 from postcheck.elections.live import LiveCalendar
 from postcheck.elections.seed import calendar_settings
@@ -49,11 +50,15 @@ def create_app(config=None) -> Flask:
     calendar.start()  # migrates and seeds a new database; the roster must be loaded before the rules
     rules = RuleSource(Path(settings["RULES_DIR"]), roster_lexicons=calendar.roster_lexicons)
     calendar.on_roster_change = lambda: rules.reload(force=True)
+    channels = LiveChannels(store)
+    channels.refresh()  # after calendar.start(), which migrated the schema
     app.extensions["postcheck"] = Services(settings=settings, rules=rules, calendar=calendar, store=store,
-                                           calendar_settings=calendar_settings(Path(settings["RULES_DIR"])))
+                                           calendar_settings=calendar_settings(Path(settings["RULES_DIR"])),
+                                           channels=channels)
     if not testing:
         rules.watch(settings["RULES_RELOAD_SECONDS"])
         calendar.watch(settings["CALENDAR_POLL_SECONDS"])
+        channels.watch(settings["CALENDAR_POLL_SECONDS"])
 
     if settings["CORS_ORIGINS"]:
         if "*" in settings["CORS_ORIGINS"]:
@@ -74,6 +79,8 @@ def create_app(config=None) -> Flask:
     api.register_blueprint(tokens.blp)
     api.register_blueprint(feedback.blp)
     app.register_blueprint(health.bp)
+    from postcheck import admin
+    admin.init_app(app)  # the comms web pages: sessions, CSRF and HTML errors scoped to /admin
     errors.register(app)
     app.register_error_handler(StoreUnavailable, _store_unavailable)
     _access_log(app)

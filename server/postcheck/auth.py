@@ -70,18 +70,31 @@ def list_tokens(store: Store) -> list[Token]:
         return list(session.scalars(select(Token).order_by(Token.id)))
 
 
+def find_caller(store: Store, token: str) -> Caller | None:
+    """The holder of a token, or None when it is unknown or revoked (the API and the /admin sign-in)."""
+    with store.transaction() as session:
+        row = session.scalar(select(Token).where(Token.token_hash == hash_token(token.strip())))
+    return None if row is None or row.revoked_at is not None else Caller(row.id, row.name, row.role)
+
+
+def caller_by_id(store: Store, token_id: int) -> Caller | None:
+    """The holder of a token by its id, or None once it is revoked (an /admin session re-checks each request)."""
+    with store.transaction() as session:
+        row = session.get(Token, token_id)
+    return None if row is None or row.revoked_at is not None else Caller(row.id, row.name, row.role)
+
+
 def _caller(store: Store) -> Caller:
     header = request.headers.get("Authorization", "")
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         raise Unauthorized(description="Send a token: Authorization: Bearer <token> (ask IT for one).",
                            www_authenticate=WWWAuthenticate("bearer", {"realm": "postcheck"}))
-    with store.transaction() as session:
-        row = session.scalar(select(Token).where(Token.token_hash == hash_token(token.strip())))
-    if row is None or row.revoked_at is not None:
+    caller = find_caller(store, token)
+    if caller is None:
         raise Unauthorized(description="That token is not valid or has been revoked.",
                            www_authenticate=WWWAuthenticate("bearer", {"realm": "postcheck", "error": "invalid_token"}))
-    return Caller(row.id, row.name, row.role)
+    return caller
 
 
 def require(role: str = "comms"):

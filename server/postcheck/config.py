@@ -30,6 +30,15 @@ SETTINGS = {
     "RATELIMIT_STORAGE_URL": ("memory://", str, "Where rate-limit counters live; share one (redis://...) between server processes."),
     "LT_DEFAULT_ACCOUNT": ("", lambda v: _one_of(v, ("", "personal", "council")), "Account type assumed by /v2/check (LanguageTool clients) without postcheckAccount: "
                                     "personal, council, or empty to decide from postcheckHandle (unknown means personal)."),
+    "ADMIN_SESSION_MINUTES": (60.0, float, "How long a sign-in to the comms pages (/admin) lasts without use, in minutes; "
+                                           "then the page asks for the token again."),
+    "ADMIN_COOKIE_SECURE": ("auto", lambda v: _one_of(v, ("auto", "true", "false")),
+                            "Mark the /admin session cookie Secure (sent over HTTPS only): auto (when the request "
+                            "came over HTTPS, directly or per X-Forwarded-Proto from a proxy), true or false."),
+    "ADMIN_SIGNIN_RATE_LIMIT": ("10 per minute", str, "Sign-in attempts at /admin one client may make (flask-limiter syntax)."),
+    "ADMIN_SIGNIN_FAILURE_DELAY_SECONDS": (1.0, float, "Pause before answering a sign-in with a wrong token, to slow guessing."),
+    "CHANNEL_PASSWORD_MAX_DAYS": (90, int, "A council channel whose password was last changed longer ago than this "
+                                           "many days is flagged for review on the Council channels page."),
 }
 
 

@@ -18,9 +18,11 @@ class Services:
     calendar: object  # anything with `.current: CalendarSnapshot`
     store: object = None  # postcheck.store.Store: elections, roster, tokens, audit
     calendar_settings: dict | None = None  # Democracy Club organisation slugs for election ids
+    channels: object = None  # postcheck.channels.LiveChannels: registered council channels, in memory
 
     def council_handles(self) -> tuple[str, ...]:
-        return ()
+        """The registered council channels' handles, from memory: a check never queries for them."""
+        return self.channels.handles if self.channels is not None else ()
 
     def account_type(self, draft: Draft) -> str:
         """The account type the check judges the draft by: as sent, else from the council handles."""

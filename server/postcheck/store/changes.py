@@ -7,13 +7,14 @@ import logging
 from sqlalchemy.orm import Session
 
 from postcheck.store.database import Store
-from postcheck.store.models import AuditEntry, Election, NonWorkingDay, Party, Person, Role, as_record
+from postcheck.store.models import AuditEntry, CouncilChannel, Election, NonWorkingDay, Party, Person, Role, as_record
 
 log = logging.getLogger(__name__)
 
 _CALENDAR = (Election, NonWorkingDay)
 _ROSTER = (Party, Person, Role)
-ENTITY_NAMES = {Election: "election", NonWorkingDay: "non-working-day", Party: "party", Person: "person", Role: "role"}
+ENTITY_NAMES = {Election: "election", NonWorkingDay: "non-working-day", Party: "party", Person: "person", Role: "role",
+                CouncilChannel: "channel"}
 
 
 def _entity(row) -> str:
@@ -33,7 +34,8 @@ def audit(session: Session, actor: str, action: str, entity: str, entity_id: str
 
 
 def _announce(session: Session, row) -> None:
-    Store.bump(session, calendar=isinstance(row, _CALENDAR), roster=isinstance(row, _ROSTER))
+    Store.bump(session, calendar=isinstance(row, _CALENDAR), roster=isinstance(row, _ROSTER),
+               channels=isinstance(row, CouncilChannel))
 
 
 def create(session: Session, row, actor: str, request_id: str = ""):

@@ -116,9 +116,11 @@ class Store:
             raise StoreUnavailable(type(getattr(exc, "orig", None) or exc).__name__) from exc
 
     @staticmethod
-    def bump(session: Session, *, calendar: bool = False, roster: bool = False) -> None:
+    def bump(session: Session, *, calendar: bool = False, roster: bool = False, channels: bool = False) -> None:
         """Tells every process that something changed, in the same transaction as the change itself."""
         values = {}
+        if channels:
+            values["channels_version"] = StoreState.channels_version + 1
         if calendar:
             values["calendar_version"] = StoreState.calendar_version + 1
         if roster:

@@ -35,6 +35,7 @@ class StoreState(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     calendar_version: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
     roster_version: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    channels_version: Mapped[int] = mapped_column(Integer, nullable=False, default=0)  # council channels (0003)
     seeded: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
 
 
@@ -151,3 +152,26 @@ class OutcomeComment(Base):
     rule: Mapped[str] = mapped_column(String(100), nullable=False, index=True)
     category: Mapped[str] = mapped_column(String(40), nullable=False)
     comment: Mapped[str] = mapped_column(String(280), nullable=False)
+
+
+class CouncilChannel(Versioned, Base):
+    """An official council account: a post from its handle counts as a council-channel post. The policy
+    wants each channel authorised and its access reviewed, so this records who owns it, when it was
+    authorised, who has access and when the password was last changed; never the password itself."""
+
+    __tablename__ = "council_channels"
+    __table_args__ = (UniqueConstraint("platform", "handle_key", name="uq_council_channels_handle"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    platform: Mapped[str] = mapped_column(String(20), nullable=False)
+    handle: Mapped[str] = mapped_column(String(100), nullable=False)
+    # The handle as the check compares it (no @, lower case), so @HaringeyParks and @haringeyparks clash.
+    handle_key: Mapped[str] = mapped_column(String(100), nullable=False, index=True)
+    team: Mapped[str] = mapped_column(String(200), nullable=False)
+    owner_name: Mapped[str] = mapped_column(String(200), nullable=False)
+    owner_contact: Mapped[str] = mapped_column(String(200), nullable=False)
+    authorised_on: Mapped[dt.date | None] = mapped_column(Date)
+    authorised_by: Mapped[str] = mapped_column(String(200), nullable=False, default="")
+    password_changed_on: Mapped[dt.date | None] = mapped_column(Date)
+    staff_with_access: Mapped[list] = mapped_column(JSON, nullable=False, default=list)
+    access_changed_on: Mapped[dt.date | None] = mapped_column(Date)
+    notes: Mapped[str] = mapped_column(Text, nullable=False, default="")

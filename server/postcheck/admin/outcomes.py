@@ -1,0 +1,59 @@
+"""How the warnings land: the extension's outcome counts (no text) per rule or category over a chosen
+period, sortable, with a small chart per row. Read from `postcheck.outcomes.summary`, as the API does."""
+from __future__ import annotations
+
+import datetime as dt
+
+from flask import render_template, request
+
+from postcheck.admin.blueprint import bp
+from postcheck.admin.charts import SERIES, sparkline
+from postcheck.admin.forms import Form
+from postcheck.elections.calendar import LONDON
+from postcheck.outcomes import OUTCOMES, summary
+from postcheck.services import services
+
+SORTS = ("key", "category", *OUTCOMES, "edit_rate", "reported_wrong_rate")
+MAX_DAYS = 366
+
+
+def _day(text: str | None, default: dt.date, form: Form, name: str) -> dt.date:
+    if not text:
+        return default
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        form.errors[name] = "Give the day as a date, e.g. 2026-11-01."
+        return default
+
+
+def _sort_key(name: str):
+    if name in OUTCOMES:
+        return lambda item: item["totals"][name]
+    if name in ("edit_rate", "reported_wrong_rate"):
+        return lambda item: -1 if item[name] is None else item[name]
+    return lambda item: (item.get(name) or "").lower()
+
+
+@bp.route("/outcomes")
+def outcomes():
+    today = dt.datetime.now(LONDON).date()
+    form = Form(values={k: request.args.get(k, "") for k in ("from", "to", "by", "sort", "dir")})
+    end = _day(form.values["to"], today, form, "to")
+    start = _day(form.values["from"], end - dt.timedelta(days=29), form, "from")
+    by = form.values["by"] if form.values["by"] in ("rule", "category") else "rule"
+    sort = form.values["sort"] if form.values["sort"] in SORTS else "shown"
+    descending = form.values["dir"] != "asc"
+    if form.ok and start > end:
+        form.errors["from"] = "The first day must not be after the last day."
+    if form.ok and (end - start).days >= MAX_DAYS:
+        form.errors["from"] = "Choose at most a year at a time."
+    if not form.ok:
+        return render_template("admin/outcomes.html", form=form, data=None, by=by, sort=sort, descending=descending,
+                               start=start, end=end, series=SERIES), 422
+    data = summary(services().store, start, end, by)
+    data["items"].sort(key=_sort_key(sort), reverse=descending)
+    for item in data["items"]:
+        item["chart"] = sparkline(item["days"], start, end, item["key"])
+    return render_template("admin/outcomes.html", form=form, data=data, by=by, sort=sort, descending=descending,
+                           start=start, end=end, series=SERIES)

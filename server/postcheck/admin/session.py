@@ -1,0 +1,64 @@
+"""The /admin sign-in session: a signed cookie holding the token's id (never the token), HttpOnly,
+SameSite, Secure behind HTTPS, scoped to /admin and expiring after a setting's worth of idle time.
+Every request re-reads the token, so revoking it ends the session at once."""
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import secrets
+
+from flask import request, session
+from flask.sessions import SecureCookieSessionInterface
+
+from postcheck.auth import Caller, caller_by_id
+
+log = logging.getLogger(__name__)
+
+COOKIE_NAME = "postcheck_admin"
+
+
+class AdminSessionInterface(SecureCookieSessionInterface):
+    def get_cookie_secure(self, app) -> bool:
+        setting = app.config.get("ADMIN_COOKIE_SECURE", "auto")
+        if setting != "auto":
+            return setting == "true"
+        # Behind a proxy that ends TLS the request arrives as http; the proxy says so in X-Forwarded-Proto.
+        forwarded = request.headers.get("X-Forwarded-Proto", "").split(",")[0].strip().lower()
+        return request.is_secure or forwarded == "https"
+
+
+def configure_sessions(app) -> None:
+    if not app.config.get("SECRET_KEY"):
+        # Sign-ins then last only as long as this process; with several processes they will not carry over.
+        log.warning("POSTCHECK_SECRET_KEY is not set: /admin sign-ins use a random key for this process only")
+        app.config["SECRET_KEY"] = secrets.token_hex(32)
+    app.session_interface = AdminSessionInterface()
+    app.config.update(
+        SESSION_COOKIE_NAME=COOKIE_NAME,
+        SESSION_COOKIE_PATH="/admin",  # never sent to the API
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        PERMANENT_SESSION_LIFETIME=dt.timedelta(minutes=float(app.config["ADMIN_SESSION_MINUTES"])),
+        SESSION_REFRESH_EACH_REQUEST=True,  # the lifetime counts from the last page opened
+    )
+
+
+def sign_in(caller: Caller) -> None:
+    session.clear()
+    session.permanent = True
+    session["token_id"] = caller.token_id
+
+
+def sign_out() -> None:
+    session.clear()
+
+
+def current_caller() -> Caller | None:
+    from postcheck.services import services
+    token_id = session.get("token_id")
+    if not isinstance(token_id, int):
+        return None
+    caller = caller_by_id(services().store, token_id)
+    if caller is None:
+        session.clear()  # revoked since sign-in
+    return caller
