@@ -69,6 +69,9 @@ def create_app(config=None) -> Flask:
     limiter.init_app(app)
 
     api = Api(app)
+    # Routes behind auth.require name this scheme as their security requirement (api/documented.py).
+    api.spec.components.security_scheme("bearerToken", {"type": "http", "scheme": "bearer",
+                                                         "description": "A token from `postcheck tokens create`."})
     from postcheck.api import audit, check, elections, feedback, health, languagetool, roster, rules as rules_api, tokens
     api.register_blueprint(check.blp)
     api.register_blueprint(rules_api.blp)

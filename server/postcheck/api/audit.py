@@ -6,6 +6,7 @@ from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 from sqlalchemy import select
 
+from postcheck.api.documented import MAX_ID
 from postcheck.auth import require
 from postcheck.services import services
 from postcheck.store.models import AuditEntry
@@ -17,7 +18,9 @@ class AuditQuerySchema(Schema):
     entity = fields.String(validate=validate.Length(max=40),
                            metadata={"description": "Only this kind: election, non-working-day, party, person, role, token."})
     entity_id = fields.String(validate=validate.Length(max=200))
-    before_id = fields.Integer(metadata={"description": "Entries older than this id (the next page)."})
+    # Bounded by the INTEGER column: a larger id was an overflow in the query (a 500), found by the fuzzer.
+    before_id = fields.Integer(validate=validate.Range(min=1, max=MAX_ID),
+                               metadata={"description": "Entries older than this id (the next page)."})
     limit = fields.Integer(load_default=100, validate=validate.Range(min=1, max=1000))
 
 

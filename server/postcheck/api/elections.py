@@ -10,6 +10,7 @@ from marshmallow import RAISE, Schema, fields, validate
 from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
 
+from postcheck.api.documented import errors
 from postcheck.api.etags import require_if_match, with_etag
 from postcheck.api.fields import Scope, UkDate, UkMoment
 from postcheck.auth import actor, request_id, require
@@ -115,6 +116,7 @@ def list_elections():
 @blp.arguments(ElectionInSchema, location="json")
 @blp.response(201, ElectionSchema)
 @blp.alt_response(409, description="That election is already in the calendar")
+@errors(400)
 def create_election(args):
     """Add an election
 
@@ -142,6 +144,7 @@ def _get_or_404(session, election_id):
 @blp.route("/elections/<election_id>", methods=["GET"])
 @require("comms")
 @blp.response(200, ElectionSchema)
+@errors(404)
 def get_election(election_id):
     """One election, with its ETag (send it back in If-Match to change it)."""
     with services().store.transaction() as session:
@@ -155,6 +158,7 @@ def get_election(election_id):
 @blp.response(200, ElectionSchema)
 @blp.alt_response(412, description="Changed since it was read (If-Match does not match)")
 @blp.alt_response(428, description="If-Match missing")
+@errors(400, 404, 409)
 def update_election(args, election_id):
     """Change an election
 
@@ -181,6 +185,7 @@ def update_election(args, election_id):
 @require("comms")
 @blp.response(204)
 @blp.alt_response(412, description="Changed since it was read (If-Match does not match)")
+@errors(404, 409, 428)
 def delete_election(election_id):
     """Remove an election (send If-Match)."""
     try:
@@ -215,6 +220,7 @@ def elections_ics():
 @blp.route("/elections/import/everyelection", methods=["POST"])
 @require("comms")
 @blp.response(200, ImportResultSchema)
+@errors(400, 415, 422)
 def import_everyelection():
     """Import from Democracy Club
 
@@ -256,6 +262,7 @@ def list_non_working_days():
 @require("comms")
 @blp.arguments(NonWorkingDayInSchema, location="json")
 @blp.response(201, NonWorkingDaySchema)
+@errors(400, 409)
 def add_non_working_day(args):
     """Add a day of public thanksgiving or mourning: statutory deadlines are recounted without it."""
     with services().store.transaction() as session:
@@ -269,6 +276,7 @@ def add_non_working_day(args):
 @blp.route("/non-working-days/<day>", methods=["DELETE"])
 @require("comms")
 @blp.response(204)
+@errors(404)
 def delete_non_working_day(day):
     """Remove a day added by hand."""
     try:

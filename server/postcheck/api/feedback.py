@@ -8,6 +8,7 @@ from flask import abort, jsonify
 from flask_smorest import Blueprint
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate, validates_schema
 
+from postcheck.api.documented import errors
 from postcheck.auth import require
 from postcheck.engine.schema import CATEGORIES
 from postcheck.limits import limiter
@@ -46,6 +47,7 @@ class SummaryQuerySchema(Schema):
 @limiter.limit(lambda: services().settings["FEEDBACK_RATE_LIMIT"])
 @blp.arguments(FeedbackSchema, location="json")
 @blp.response(202, description="Counted")
+@errors(400, 429, 503)
 def report_outcome(report):
     """Report what happened to a warning
 
@@ -67,6 +69,7 @@ def report_outcome(report):
 @blp.route("/feedback/summary", methods=["GET"])
 @require("comms")
 @blp.arguments(SummaryQuerySchema, location="query")
+@blp.response(200, description="Counts per rule or category, a series per day, rates and the latest comments")
 def outcome_summary(args):
     """How the warnings land
 
