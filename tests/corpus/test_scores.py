@@ -1,7 +1,8 @@
 """The rules' quality, measured by the shared scorer on labelled corpora, with the floors of issue 3.
 
 `dev.jsonl` is the shared development set; `posts.jsonl` is ours and grows with every miss we find;
-`holdout.jsonl` was written independently of the rules, to see how they generalise.
+`holdout.jsonl` and `holdout2.jsonl` were written independently of the rules, to see how they generalise
+(their first, untuned scores are in the closing note of issue 3; they have guided rule changes since).
 """
 import json
 import os
@@ -19,6 +20,7 @@ CORPORA = {
     "dev": ROOT.parent / "shared" / "eval" / "dev.jsonl",
     "posts": ROOT / "tests" / "corpus" / "posts.jsonl",
     "holdout": ROOT / "tests" / "corpus" / "holdout.jsonl",
+    "holdout2": ROOT / "tests" / "corpus" / "holdout2.jsonl",
 }
 FLOORS = ["--min-precision", "0.90", "--min-recall", "0.90", "--max-false-alarm-rate", "0.05"]
 
@@ -46,8 +48,6 @@ def test_corpus_rows_are_well_formed(name):
 def test_scores_meet_the_floors(name):
     _require(SCORER)
     corpus = CORPORA[name]
-    if name == "holdout" and not corpus.exists():
-        pytest.skip("no hold-out corpus yet")
     _require(corpus)
     result = subprocess.run(
         [sys.executable, str(SCORER), "--app", "postcheck:create_app", "--corpus", str(corpus), "--show-misses", *FLOORS],

@@ -17,6 +17,7 @@ class Organisation:
     email_addresses: tuple[str, ...] = ()
     addresses: tuple[str, ...] = ()
     places: tuple[str, ...] = ()
+    offices: tuple[str, ...] = ()
     disclaimer: str = "The views expressed here are my own and do not necessarily represent the views of the council."
     extra: dict = field(default_factory=dict)
 
@@ -32,6 +33,7 @@ class Organisation:
             "organisation.names": [self.name, self.short_name, *self.aliases],
             "organisation.handles": [h if h.startswith("@") else "@" + h for h in self.official_handles],
             "organisation.places": list(self.places),
+            "organisation.offices": list(self.offices),
         }
 
     def template_values(self) -> dict[str, str]:

@@ -196,6 +196,7 @@ class OrganisationSchema(Schema):
     email_addresses = fields.List(fields.Email(), load_default=list)
     addresses = fields.List(fields.String(), load_default=list)
     places = fields.List(fields.String(), load_default=list)
+    offices = fields.List(fields.String(), load_default=list)
     disclaimer = fields.String(required=True)
 
 
