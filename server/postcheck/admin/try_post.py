@@ -34,6 +34,7 @@ def try_post():
     if request.method == "GET":
         return render_template("admin/try.html", form=form, accounts=ACCOUNTS, platforms=PLATFORMS, result=None)
     values = {k: request.form.get(k, "") for k in ("text", "account", "handle", "platform", "at")}
+    values["platform"] = values["platform"] or "other"
     values["reply"] = request.form.get("reply") == "yes"
     values["profile_disclaimer"] = request.form.get("profile_disclaimer") == "yes"
     form.values = values

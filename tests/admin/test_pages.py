@@ -1,0 +1,84 @@
+"""The read-only pages: Now, Rules, How the warnings land, Audit log."""
+import datetime as dt
+import re
+
+from postcheck.elections.calendar import LONDON
+from postcheck.outcomes import record
+from tests.admin.conftest import TOKEN_NAME
+from tests.admin.helpers import audit_entries, field_error, post_form
+
+
+def test_now_shows_the_next_period_with_a_countdown(admin_app, signed_in):
+    snapshot = admin_app.extensions["postcheck"].calendar.current
+    now = dt.datetime.now(dt.timezone.utc)
+    upcoming = sorted((p for p in snapshot.periods if p.starts > now), key=lambda p: p.starts)
+    page = signed_in.get("/admin/now").get_data(as_text=True)
+    active = [p for p in snapshot.periods if p.starts <= now < p.ends]
+    assert ("A pre-election period is active" in page) == bool(active)
+    if upcoming:
+        days = (upcoming[0].starts - now).days
+        assert upcoming[0].name in page and (f"in {days} days" in page or f"in {days + 1} days" in page)
+    else:
+        assert "No election is in the calendar after today" in page
+
+
+def test_now_shows_an_active_period_and_when_it_ends(admin_app, signed_in):
+    today = dt.datetime.now(LONDON).date()
+    poll = today + dt.timedelta(days=(3 - today.weekday()) % 7 + 7)  # a Thursday one to two weeks away
+    assert post_form(signed_in, "/admin/elections/new",
+                     {"name": "Bruce Castle by-election", "kind": "local", "poll_date": poll.isoformat(),
+                      "notice_date": (today - dt.timedelta(days=3)).isoformat(), "scope": "Bruce Castle",
+                      "action": "save"}).status_code == 302
+    page = signed_in.get("/admin/now").get_data(as_text=True)
+    assert "A pre-election period is active" in page and "Bruce Castle by-election" in page
+    assert f"22:00 on {poll:%A} {poll.day} {poll:%B %Y}" in page
+
+
+def test_rules_page_lists_every_rule_by_section(admin_app, signed_in):
+    page = signed_in.get("/admin/rules").get_data(as_text=True)
+    rules = admin_app.extensions["postcheck"].rules.current.rules
+    for rule in rules:
+        assert f'id="rule-{rule.id}"' in page
+        assert rule.policy["clause"].replace('"', "&#34;").replace("'", "&#39;")[:20] in page or rule.policy["clause"][:20] in page
+    sections = {r.policy["section"] for r in rules}
+    assert all(f">{s}</h2>" in page.replace("&#39;", "'").replace("&amp;", "&") for s in sections)
+    assert "<form" not in page.split("<main")[1] or "sign-out" in page  # read-only: no editing forms
+
+
+def test_outcomes_page_counts_sorts_and_charts(admin_app, signed_in):
+    store, today = admin_app.extensions["postcheck"].store, dt.datetime.now(LONDON).date()
+    rules = admin_app.extensions["postcheck"].rules.current.rules[:2]
+    plan = {rules[0]: {"shown": 5, "edited": 1}, rules[1]: {"shown": 2, "edited": 2, "reported_wrong": 1}}
+    for rule, outcomes in plan.items():
+        for outcome, times in outcomes.items():
+            for _ in range(times):
+                record(store, {"rule": rule.id, "category": rule.category, "outcome": outcome, "platform": "twitter",
+                               "account_type": "personal", "extension_version": "1.0.0"}, today)
+    page = signed_in.get("/admin/outcomes").get_data(as_text=True)
+    order = re.findall(r'<th scope="row"><code>([^<]+)</code>', page)
+    assert order == [rules[0].id, rules[1].id]  # most shown first
+    assert page.count('<svg class="sparkline" role="img"') == 2 and "<title>" in page
+    by_edits = signed_in.get("/admin/outcomes?sort=edited&dir=desc").get_data(as_text=True)
+    assert re.findall(r'<th scope="row"><code>([^<]+)</code>', by_edits) == [rules[1].id, rules[0].id]
+    assert 'aria-sort="descending"' in by_edits
+    by_category = signed_in.get("/admin/outcomes?by=category").get_data(as_text=True)
+    assert rules[0].category in by_category
+    bad = signed_in.get("/admin/outcomes?from=2026-12-01&to=2026-11-01")
+    assert bad.status_code == 422 and field_error(bad.get_data(as_text=True), "from")
+
+
+def test_audit_log_filters_by_entity_actor_and_date(admin_app, signed_in):
+    post_form(signed_in, "/admin/roster/roles/new", {"name": "Chair of Planning"})
+    everything = signed_in.get("/admin/audit").get_data(as_text=True)
+    assert "Chair of Planning" in everything and TOKEN_NAME in everything
+    roles = signed_in.get("/admin/audit?entity=role").get_data(as_text=True)
+    assert "create role" in roles and "create election" not in roles
+    mine = signed_in.get("/admin/audit?actor=jo bloggs").get_data(as_text=True)
+    assert "Chair of Planning" in mine and "first start" not in mine
+    today = dt.datetime.now(LONDON).date()
+    tomorrow = (today + dt.timedelta(days=1)).isoformat()
+    assert "No changes match" in signed_in.get(f"/admin/audit?from={tomorrow}").get_data(as_text=True)
+    assert "Chair of Planning" in signed_in.get(f"/admin/audit?from={today.isoformat()}&to={today.isoformat()}").get_data(as_text=True)
+    bad = signed_in.get("/admin/audit?from=yesterday")
+    assert bad.status_code == 422 and field_error(bad.get_data(as_text=True), "from")
+    assert len(audit_entries(admin_app, entity="role", action="create")) > 1
