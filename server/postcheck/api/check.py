@@ -9,6 +9,7 @@ from flask_smorest import Blueprint
 from postcheck.api.schemas import CheckResponseSchema, check_request_schema
 from postcheck.elections.calendar import LONDON
 from postcheck.engine import Draft
+from postcheck.limits import check_limit
 from postcheck.services import services
 
 blp = Blueprint("check", __name__, url_prefix="/api/v1", description="Check a draft post against the policy")
@@ -21,11 +22,13 @@ def require_json():
 
 
 @blp.route("/check", methods=["POST"])
+@check_limit()
 @blp.arguments(check_request_schema(LONDON), location="json")
 @blp.response(200, CheckResponseSchema)
 @blp.alt_response(400, description="The body is not valid JSON")
 @blp.alt_response(413, description="The draft or the body is too long")
 @blp.alt_response(415, description="The body is not JSON")
+@blp.alt_response(429, description="Too many checks from this client; see Retry-After")
 def check_draft(args):
     """Check a draft
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 
 from flask import Response, jsonify, request
+from flask_limiter.errors import RateLimitExceeded
 from flask_smorest import Blueprint
 
 from postcheck import __version__
@@ -17,6 +18,7 @@ from postcheck.engine import Draft
 from postcheck.engine.schema import CATEGORIES
 from postcheck.languagetool.annotation import AnnotationError, parse_annotation, plain
 from postcheck.languagetool.matches import lt_category_id, lt_rule_id, to_matches
+from postcheck.limits import check_limit
 from postcheck.services import services
 
 blp = Blueprint("languagetool", __name__, url_prefix="/v2",
@@ -45,6 +47,13 @@ def _plain_error(exc: LanguageToolError):
     return Response(f"Error: {exc.message}", status=exc.status, mimetype="text/plain")
 
 
+@blp.errorhandler(RateLimitExceeded)
+def _plain_rate_limit(exc: RateLimitExceeded):
+    # Plain text as LanguageTool answers its own limit; flask-limiter adds Retry-After.
+    return Response("Error: Too many requests from this client; try again after the Retry-After seconds",
+                    status=429, mimetype="text/plain")
+
+
 def _csv(name: str) -> set[str]:
     return {v.strip().upper().replace("-", "_").replace(".", "_") for v in request.values.get(name, "").split(",") if v.strip()}
 
@@ -57,7 +66,9 @@ def _language() -> dict:
         return _BY_CODE["en-gb"]
     found = _BY_CODE.get(code.lower())
     if not found:
-        raise LanguageToolError(400, f"'{code[:20]}' is not a language code known to this server; it checks English (en, en-GB, en-US...)")
+        # Not quoted back: a client that put the draft in the wrong parameter would see it echoed
+        # (found by tests/hardening/test_privacy.py).
+        raise LanguageToolError(400, "'language' is not a language code known to this server; it checks English (en, en-GB, en-US...)")
     return found
 
 
@@ -97,8 +108,10 @@ def _choice(name: str, allowed: tuple[str, ...], default):
             "postcheckProfileDisclaimer", "postcheckPlatform", "postcheckAt")}}}}},
     responses={"200": {"description": "LanguageTool's check answer"},
                "400": {"description": "A parameter is missing or wrong (plain text)"},
-               "413": {"description": "The text is too long (plain text)"}},
+               "413": {"description": "The text is too long (plain text)"},
+               "429": {"description": "Too many checks from this client; see Retry-After (plain text)"}},
 )
+@check_limit()
 def check():
     svc = services()
     language = _language()
