@@ -11,7 +11,7 @@ from flask_cors import CORS
 from flask_smorest import Api
 from werkzeug.exceptions import ServiceUnavailable
 
-from postcheck import __version__, errors
+from postcheck import __version__, errors, security_headers
 from postcheck.channels import LiveChannels
 from postcheck.config import load_settings
 from postcheck.elections.live import LiveCalendar
@@ -63,7 +63,9 @@ def create_app(config=None) -> Flask:
     if settings["CORS_ORIGINS"]:
         if "*" in settings["CORS_ORIGINS"]:
             raise ValueError("POSTCHECK_CORS_ORIGINS must list the extension's origins, not '*'")
-        CORS(app, resources={r"/api/*": {"origins": settings["CORS_ORIGINS"]}})
+        # always_send=False: a request without Origin (not from a browser page) gets no CORS headers,
+        # so the extension's id is not handed to every client.
+        CORS(app, resources={r"/api/*": {"origins": settings["CORS_ORIGINS"]}}, always_send=False)
 
     app.config["RATELIMIT_STORAGE_URI"] = settings["RATELIMIT_STORAGE_URL"]
     limiter.init_app(app)
@@ -87,6 +89,7 @@ def create_app(config=None) -> Flask:
     errors.register(app)
     app.register_error_handler(StoreUnavailable, _store_unavailable)
     _access_log(app)
+    security_headers.init_app(app)  # after the blueprints: their own headers (the /admin CSP) win
     return app
 
 

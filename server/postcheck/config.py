@@ -26,6 +26,9 @@ SETTINGS = {
     "REGEX_TIMEOUT_MS": (50.0, float, "Time one rule pattern may run on one draft before it is skipped."),
     "LOG_LEVEL": ("INFO", str, "Python logging level of the server's own logs."),
     "SECRET_KEY": ("", str, "Signs sessions; required in production."),
+    "CHECK_RATE_LIMIT": ("600 per minute", str, "Checks one client (one IP address) may ask for, on /api/v1/check and "
+                                                "/v2/check together (flask-limiter syntax). A whole office behind one NAT "
+                                                "address shares it: about 10 a second covers dozens of people typing."),
     "FEEDBACK_RATE_LIMIT": ("120 per minute", str, "Outcome reports one client may send (flask-limiter syntax)."),
     "RATELIMIT_STORAGE_URL": ("memory://", str, "Where rate-limit counters live; share one (redis://...) between server processes."),
     "LT_DEFAULT_ACCOUNT": ("", lambda v: _one_of(v, ("", "personal", "council")), "Account type assumed by /v2/check (LanguageTool clients) without postcheckAccount: "
