@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8080
 
-.PHONY: run test test-python test-js browser-fixtures rules-test score clean
+.PHONY: run test test-python test-js browser-fixtures admin-axe rules-test score clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -23,7 +23,7 @@ run: $(STAMP)
 test: test-js test-python
 
 # The whole pytest suite, browser tests included (they need the fixture pages built first).
-test-python: $(STAMP) browser-fixtures
+test-python: $(STAMP) browser-fixtures admin-axe
 	$(BIN)/python -m pytest
 
 # Unit tests of the extension's shared logic with Node's own test runner.
@@ -34,6 +34,11 @@ test-js:
 # npm registry by lock file and bundled at test time, never committed.
 browser-fixtures:
 	@if [ -f tests/browser/fixtures/package.json ]; then cd tests/browser/fixtures && npm ci --no-audit --no-fund --silent && npm run --silent build; fi
+
+# axe-core for the /admin pages' accessibility checks in the browser tests: installed from the npm
+# registry by lock file at test time, never committed.
+admin-axe:
+	@cd tests/admin/axe && npm ci --no-audit --no-fund --silent
 
 rules-test: $(STAMP)
 	$(BIN)/postcheck rules test

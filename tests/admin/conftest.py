@@ -7,6 +7,7 @@ import pytest
 
 from postcheck.auth import create_token
 from tests.admin.helpers import sign_in
+from tests.admin.browser import admin, admin_server, chromium  # noqa: F401  (browser fixtures)
 from tests.store.backends import database_url, make_app  # noqa: F401  (database_url is a fixture)
 
 TOKEN_NAME = "Jo Bloggs, Press Team"
