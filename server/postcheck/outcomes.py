@@ -10,7 +10,8 @@ from sqlalchemy.exc import IntegrityError
 from postcheck.store.database import Store
 from postcheck.store.models import OutcomeComment, OutcomeCount
 
-OUTCOMES = ("shown", "edited", "posted_anyway", "reported_wrong")
+# "silent": found at Post during a silent pilot (the extension's rollout mode), so never shown.
+OUTCOMES = ("shown", "edited", "posted_anyway", "reported_wrong", "silent")
 _KEY = ("rule", "category", "outcome", "platform", "account_type", "extension_version")
 
 

@@ -29,7 +29,7 @@ def test_reports_are_counted_per_day_and_outcome(api, comms):
     body = api.get("/api/v1/feedback/summary", headers=comms).get_json()
     [item] = body["items"]
     assert item["key"] == "offensive.strong-language"
-    assert item["totals"] == {"shown": 3, "edited": 1, "posted_anyway": 0, "reported_wrong": 1}
+    assert item["totals"] == {"shown": 3, "edited": 1, "posted_anyway": 0, "reported_wrong": 1, "silent": 0}
     assert item["edit_rate"] == round(1 / 3, 3)
     assert [d["shown"] for d in item["days"]] == [3]
     assert body["comments"][0]["comment"] == "it's a band name"

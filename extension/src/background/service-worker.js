@@ -1,18 +1,24 @@
 // The service worker: the only part of the extension that talks HTTP. It may be stopped at any
 // moment, so every message reads the settings afresh and nothing is kept in globals.
-importScripts("/src/shared/settings.js", "/src/shared/feedback.js", "/src/background/api-client.js");
+// Firefox runs MV3 backgrounds as event pages, where the manifest lists these files and there is no
+// importScripts.
+if (typeof importScripts === "function") {
+  importScripts("/src/shared/settings.js", "/src/shared/feedback.js", "/src/background/api-client.js");
+}
 
-const { readSettings, buildFeedback, checkDraft, sendFeedback } = globalThis.postcheck;
+const { readSettings, buildFeedback, checkDraft, sendFeedback, rolloutBehaviour } = globalThis.postcheck;
 
 async function handle(message, sender) {
   const { values } = await readSettings(chrome.storage);
   switch (message && message.type) {
     case "check":
+      // Also enforced here, so a content script from before a policy change cannot send a draft.
+      if (!rolloutBehaviour(values.rolloutMode).check) return { status: "unavailable", reason: "off" };
       return checkDraft(message.draft, values);
     case "settings":
       return readSettings(chrome.storage);
     case "feedback": {
-      if (!values.reportOutcomes) return { sent: 0 };
+      if (!values.reportOutcomes || !rolloutBehaviour(values.rolloutMode).check) return { sent: 0 };
       const version = chrome.runtime.getManifest().version;
       const reports = (message.reports || []).map((r) => buildFeedback({ ...r, version }));
       const results = await Promise.all(reports.map((report) => sendFeedback(report, values)));

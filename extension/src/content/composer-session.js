@@ -5,6 +5,8 @@
 
   const P = globalThis.postcheck;
   const SUBMIT_WAIT_MS = 1500;
+  // Stands in for the badge and the underline layer when the rollout mode shows nothing.
+  const QUIET = { set() {}, place() {}, setTheme() {}, remove() {}, clear() {}, draw() {}, caretAt() {}, pointerAt() {} };
 
   class ComposerSession {
     constructor(composer, adapter, env) {
@@ -15,8 +17,11 @@
       this.holding = false; // a submit is held: waiting for a verdict or the dialog is open
       this.resubmitting = false;
       this.composing = false;
-      this.badge = new P.Badge(() => this.openReview());
-      this.layer = new P.UnderlineLayer((warning) => this.report([warning], "reported_wrong"));
+      // The rollout mode is fixed for a session's life: main.js rebuilds every session when IT changes it.
+      this.rollout = P.rolloutBehaviour(env.settings().rolloutMode);
+      // In a silent pilot nothing may reach the page, not even an empty shadow host.
+      this.badge = this.rollout.show ? new P.Badge(() => this.openReview()) : QUIET;
+      this.layer = this.rollout.show ? new P.UnderlineLayer((warning) => this.report([warning], "reported_wrong")) : QUIET;
       this.checker = new P.DraftChecker({
         check: (text) => this.env.send({ type: "check", draft: this.draftContext(text) }),
         onVerdict: (text, result) => this.showVerdict(text, result),
@@ -95,6 +100,11 @@
       const { text } = this.readDraft();
       if (!text.trim()) return;
       const known = this.checker.verdictIfKnown(text);
+      if (!this.rollout.intercept) {
+        // Silent pilot: the post goes ahead untouched; what would have been shown is counted.
+        if (known && known.status === "ok" && known.warnings.length) this.report(known.warnings, "silent");
+        return;
+      }
       if (known && (known.status !== "ok" || known.warnings.length === 0)) return; // clean, or fail open
       event.preventDefault();
       event.stopImmediatePropagation();

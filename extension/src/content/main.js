@@ -10,7 +10,9 @@
 
   const adapter = Object.values(P.adapters).find((a) => a.hosts.includes(location.hostname)) || P.adapters.generic;
   const sessions = new Map(); // composer element -> ComposerSession
-  let settings = { ...P.DEFAULTS };
+  // Until the service worker answers, nothing is checked: a browser where IT set the rollout mode to
+  // off or silent must never send a draft or draw a badge in its first moments on a page.
+  let settings = { ...P.DEFAULTS, rolloutMode: "off" };
 
   function send(message) {
     return new Promise((resolve) => {
@@ -27,9 +29,26 @@
 
   const env = { send, settings: () => settings };
 
-  async function loadSettings() {
+  function disposeAll() {
+    for (const session of sessions.values()) session.dispose();
+    sessions.clear();
+  }
+
+  async function loadSettings(attempt = 0) {
     const answer = await send({ type: "settings" });
-    if (answer && answer.values) settings = answer.values;
+    if (!answer || !answer.values) {
+      // The worker was starting or restarting: ask again rather than stay off for the page's life.
+      if (attempt < 5) setTimeout(() => loadSettings(attempt + 1), 500 * (attempt + 1));
+      return;
+    }
+    const before = settings.rolloutMode;
+    settings = answer.values;
+    if (settings.rolloutMode !== before) {
+      // IT changed the rollout mode (or the first answer arrived): every session starts again in the new one.
+      disposeAll();
+      scan();
+      return;
+    }
     for (const session of sessions.values()) session.drawUnderlines();
   }
 
@@ -40,6 +59,7 @@
         sessions.delete(composer);
       }
     }
+    if (!P.rolloutBehaviour(settings.rolloutMode).check) return; // rollout mode off: no sessions at all
     for (const composer of document.querySelectorAll(adapter.composerSelector)) {
       if (!sessions.has(composer)) sessions.set(composer, new P.ComposerSession(composer, adapter, env));
     }

@@ -3,7 +3,8 @@
 (function () {
   "use strict";
 
-  const OUTCOMES = ["shown", "edited", "posted_anyway", "reported_wrong"];
+  // "silent": found at Post in a silent pilot (rollout mode silent), so not shown.
+  const OUTCOMES = ["shown", "edited", "posted_anyway", "reported_wrong", "silent"];
   const PLATFORMS = ["twitter", "facebook", "other"];
   const ACCOUNT_TYPES = ["personal", "council"];
   const MAX_COMMENT = 280;

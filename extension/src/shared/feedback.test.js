@@ -18,3 +18,9 @@ test("a 'wrong' report keeps the person's short comment, cut to 280 characters",
   assert.equal("account_type" in report, false, "an account type the extension does not know is left out");
   assert.throws(() => buildFeedback({ warning: { rule: "r", category: "c" }, outcome: "deleted", version: "1" }));
 });
+
+test("a silent pilot's report says the warning was found but not shown", () => {
+  const report = buildFeedback({ warning: { rule: "r", category: "c" }, outcome: "silent", platform: "twitter", version: "1", comment: "x" });
+  assert.equal(report.outcome, "silent");
+  assert.equal("comment" in report, false, "only reported_wrong carries a comment");
+});

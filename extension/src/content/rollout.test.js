@@ -1,0 +1,89 @@
+"use strict";
+// The rollout modes IT sets by policy: what a composer session does in each, with the page's DOM,
+// the badge and the underline layer replaced by recorders.
+const test = require("node:test");
+const assert = require("node:assert/strict");
+const path = require("node:path");
+const settings = require("../shared/settings.js");
+
+function loadSession() {
+  const drawn = [];
+  const P = {
+    rolloutBehaviour: settings.rolloutBehaviour,
+    Badge: class { constructor() { drawn.push("badge"); } set() {} place() {} setTheme() {} remove() {} },
+    UnderlineLayer: class { constructor() { drawn.push("underlines"); } clear() {} draw() {} setTheme() {} remove() {} },
+    DraftChecker: class {
+      constructor(opts) { this.opts = opts; this.known = null; }
+      update() {}
+      verdictIfKnown() { return this.known; }
+      verdictFor() { return Promise.resolve(this.known); }
+      dispose() {}
+    },
+    buildTextModel: (el) => ({ text: el.text }),
+    themeBehind: () => "light",
+    postAnywayMode: () => "plain",
+    showWarningDialog: () => drawn.push("dialog"),
+  };
+  globalThis.postcheck = P;
+  globalThis.MutationObserver = class { observe() {} disconnect() {} };
+  const file = path.join(__dirname, "composer-session.js");
+  delete require.cache[file];
+  require(file);
+  return { P, drawn };
+}
+
+function session(mode, warnings) {
+  const { P, drawn } = loadSession();
+  const sent = [];
+  const composer = { text: "What a pr!ck", focus() {}, getBoundingClientRect: () => ({}) };
+  const adapter = { platform: "twitter", isReply: () => false, accountHandle: () => null, resubmit() {} };
+  const env = { settings: () => ({ ...settings.DEFAULTS, rolloutMode: mode }), send: (m) => { sent.push(m); return Promise.resolve({}); } };
+  const s = new P.ComposerSession(composer, adapter, env);
+  s.checker.known = { status: "ok", warnings };
+  const event = { prevented: false, preventDefault() { this.prevented = true; }, stopImmediatePropagation() {} };
+  s.interceptSubmit(event);
+  return { drawn, sent, event };
+}
+
+const WARNING = { rule: "offensive.strong-language", category: "offensive", severity: "high", title: "t", spans: [] };
+
+test("warn mode draws the badge and underlines and holds a post with warnings for the dialog", () => {
+  const { drawn, event, sent } = session("warn", [WARNING]);
+  assert.deepEqual(drawn, ["badge", "underlines", "dialog"]);
+  assert.equal(event.prevented, true);
+  assert.deepEqual(sent.map((m) => m.reports[0].outcome), ["shown"]);
+});
+
+test("silent mode shows nothing, never holds a post, and counts what it would have shown", () => {
+  const { drawn, event, sent } = session("silent", [WARNING]);
+  assert.deepEqual(drawn, [], "no badge, no underlines, no dialog");
+  assert.equal(event.prevented, false, "the post goes ahead");
+  assert.equal(sent.length, 1);
+  assert.deepEqual(sent[0].reports, [{ warning: { rule: WARNING.rule, category: WARNING.category }, outcome: "silent",
+    comment: undefined, platform: "twitter", accountType: null }]);
+});
+
+test("silent mode reports nothing for a clean draft", () => {
+  const { event, sent } = session("silent", []);
+  assert.equal(event.prevented, false);
+  assert.deepEqual(sent, []);
+});
+
+test("the modes: warn shows and holds, silent only checks, off does nothing", () => {
+  assert.deepEqual(settings.rolloutBehaviour("warn"), { check: true, show: true, intercept: true });
+  assert.deepEqual(settings.rolloutBehaviour("silent"), { check: true, show: false, intercept: false });
+  assert.deepEqual(settings.rolloutBehaviour("off"), { check: false, show: false, intercept: false });
+});
+
+test("only IT sets the rollout mode: a person's own value is ignored and never saved", () => {
+  assert.equal(settings.mergeSettings({}, { rolloutMode: "off" }).values.rolloutMode, "warn");
+  const { values, locked } = settings.mergeSettings({ rolloutMode: "silent" }, { rolloutMode: "warn" });
+  assert.equal(values.rolloutMode, "silent");
+  assert.deepEqual(locked, ["rolloutMode"]);
+  assert.deepEqual(settings.localChanges({ rolloutMode: "off", liveUnderlining: false }, []), { liveUnderlining: false });
+});
+
+test("a mistyped rollout mode in a policy is ignored, so it cannot switch the checks off", () => {
+  assert.equal(settings.mergeSettings({ rolloutMode: "Off" }, {}).values.rolloutMode, "warn");
+  assert.equal(settings.mergeSettings({ rolloutMode: true }, {}).values.rolloutMode, "warn");
+});
