@@ -31,6 +31,10 @@ _STREET_ADDRESS = regex.compile(
     r"(?<![\w£$.,:/-])(?:flat \d+[a-z]?,? )?\d{1,4}[a-z]?,? (?:[A-Z][\w'-]+ ){1,3}(?:" + _STREET_TYPES + r")(?![\w])",
     regex.IGNORECASE,
 )
+# Freephone, shared-cost, premium and national numbers belong to services (helplines, businesses), not to
+# a person: publishing them is not a data breach.
+_SERVICE_NUMBER_TYPES = {phonenumbers.PhoneNumberType.TOLL_FREE, phonenumbers.PhoneNumberType.SHARED_COST,
+                         phonenumbers.PhoneNumberType.PREMIUM_RATE, phonenumbers.PhoneNumberType.UAN}
 _PHONE_SHAPE = regex.compile(r"(?:\+|\b0)[\d\s().-]{8,}\d")
 
 
@@ -79,8 +83,9 @@ def build_detectors(org: Organisation) -> dict[str, Detector]:
         spans = []
         for match in phonenumbers.PhoneNumberMatcher(text, org.phone_region, leniency=phonenumbers.Leniency.POSSIBLE):
             e164 = phonenumbers.format_number(match.number, phonenumbers.PhoneNumberFormat.E164)
-            if e164 not in official_numbers:
-                spans.append((match.start, match.end))
+            if e164 in official_numbers or phonenumbers.number_type(match.number) in _SERVICE_NUMBER_TYPES:
+                continue
+            spans.append((match.start, match.end))
         return spans
 
     def email_addresses(text: str) -> list[Span]:
