@@ -63,6 +63,14 @@ def test_outcomes_page_counts_sorts_and_charts(admin_app, signed_in):
     assert 'aria-sort="descending"' in by_edits
     by_category = signed_in.get("/admin/outcomes?by=category").get_data(as_text=True)
     assert rules[0].category in by_category
+    # A silent pilot's findings have their own column, and sort like the others.
+    for _ in range(3):
+        record(store, {"rule": rules[1].id, "category": rules[1].category, "outcome": "silent", "platform": "facebook",
+                       "account_type": "council", "extension_version": "1.0.0"}, today)
+    by_silent = signed_in.get("/admin/outcomes?sort=silent&dir=desc").get_data(as_text=True)
+    assert "Found in silent pilot" in by_silent
+    assert re.findall(r'<th scope="row"><code>([^<]+)</code>', by_silent) == [rules[1].id, rules[0].id]
+    assert re.search(r"<td>1</td><td>3</td>", by_silent)  # reported wrong, then found silently
     bad = signed_in.get("/admin/outcomes?from=2026-12-01&to=2026-11-01")
     assert bad.status_code == 422 and field_error(bad.get_data(as_text=True), "from")
 
