@@ -19,6 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
+from postcheck.polling import Poller
 from postcheck.api.fields import UkDate
 from postcheck.store import changes
 from postcheck.store.database import Store, StoreUnavailable
@@ -178,8 +179,7 @@ class LiveChannels:
         self.last_error: str | None = None
         self._seen: int | None = None
         self._lock = threading.Lock()
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
+        self._poller = Poller("postcheck-channels-poll", self.refresh)
 
     def refresh(self, force: bool = False) -> bool:
         """Reloads if a channel changed. True when `handles` is current. Call after the schema exists."""
@@ -199,17 +199,8 @@ class LiveChannels:
             return True
 
     def watch(self, interval: float) -> None:
-        if self._thread is not None or interval <= 0:
-            return
-
-        def loop():
-            while not self._stop.wait(interval):
-                try:
-                    self.refresh()
-                except Exception:  # the poller must outlive any surprise; the next tick tries again
-                    log.exception("council channel poll failed; retrying")
-        self._thread = threading.Thread(target=loop, name="postcheck-channels-poll", daemon=True)
-        self._thread.start()
+        """Polls every `interval` seconds on a background thread (idempotent); one per server process."""
+        self._poller.start(interval)
 
     def stop(self) -> None:
-        self._stop.set()
+        self._poller.stop()

@@ -17,6 +17,7 @@ from typing import Callable
 from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 
+from postcheck.polling import Poller
 from postcheck.elections.calendar import CalendarSnapshot
 from postcheck.elections.roster import lexicons
 from postcheck.elections.schedule import build_snapshot
@@ -40,8 +41,7 @@ class LiveCalendar:
         self._seen: tuple[int, int] | None = None
         self._ready = False
         self._lock = threading.Lock()
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
+        self._poller = Poller("postcheck-calendar-poll", self.refresh)
 
     def start(self) -> None:
         """Migrates and seeds the store and loads it; if the database is down, the seed calendar
@@ -87,18 +87,8 @@ class LiveCalendar:
         return True
 
     def watch(self, interval: float) -> None:
-        """Starts the polling thread (idempotent); one per server process."""
-        if self._thread is not None or interval <= 0:
-            return
-
-        def loop():
-            while not self._stop.wait(interval):
-                try:
-                    self.refresh()
-                except Exception:  # the poller must outlive any surprise; the next tick tries again
-                    log.exception("calendar poll failed; retrying")
-        self._thread = threading.Thread(target=loop, name="postcheck-calendar-poll", daemon=True)
-        self._thread.start()
+        """Polls every `interval` seconds on a background thread (idempotent); one per server process."""
+        self._poller.start(interval)
 
     def stop(self) -> None:
-        self._stop.set()
+        self._poller.stop()

@@ -14,6 +14,7 @@ from typing import Callable, Mapping
 
 from postcheck.engine.loader import RulePackError, load_rule_pack, rule_files
 from postcheck.engine.ruleset import RuleSet
+from postcheck.polling import Poller
 
 log = logging.getLogger(__name__)
 
@@ -27,8 +28,7 @@ class RuleSource:
         self.current: RuleSet = load_rule_pack(self.directory, roster_lexicons())  # a bad pack fails start-up
         self.last_error: list[str] | None = None
         self.loaded_at = time.time()
-        self._thread: threading.Thread | None = None
-        self._stop = threading.Event()
+        self._poller = Poller("postcheck-rule-watcher", self.reload)
 
     def _file_stamp(self) -> tuple:
         stamp = []
@@ -67,17 +67,8 @@ class RuleSource:
             return True
 
     def watch(self, interval: float) -> None:
-        """Starts the polling thread (idempotent). Started per process, after any fork."""
-        if self._thread is not None or interval <= 0:
-            return
-        def loop():
-            while not self._stop.wait(interval):
-                try:
-                    self.reload()
-                except Exception:  # never let the watcher die: the next tick tries again
-                    log.exception("rule watcher failed; retrying")
-        self._thread = threading.Thread(target=loop, name="postcheck-rule-watcher", daemon=True)
-        self._thread.start()
+        """Polls every `interval` seconds on a background thread (idempotent); one per server process."""
+        self._poller.start(interval)
 
     def stop(self) -> None:
-        self._stop.set()
+        self._poller.stop()
