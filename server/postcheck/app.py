@@ -9,9 +9,9 @@ from pathlib import Path
 from flask import Flask, g, request
 from flask_cors import CORS
 from flask_smorest import Api
-from werkzeug.exceptions import ServiceUnavailable
+from werkzeug.exceptions import ServiceUnavailable, UnprocessableEntity
 
-from postcheck import __version__, errors, security_headers
+from postcheck import __version__, errors, production, security_headers
 from postcheck.channels import LiveChannels
 from postcheck.config import load_settings
 from postcheck.elections.live import LiveCalendar
@@ -19,7 +19,7 @@ from postcheck.elections.seed import calendar_settings
 from postcheck.engine.reloading import RuleSource
 from postcheck.limits import limiter
 from postcheck.services import Services
-from postcheck.store import Store, StoreUnavailable
+from postcheck.store import Store, StoreUnavailable, UnstorableText
 from postcheck.store.database import default_url
 
 log = logging.getLogger("postcheck.access")
@@ -88,9 +88,15 @@ def create_app(config=None) -> Flask:
     admin.init_app(app)  # the comms web pages: sessions, CSRF and HTML errors scoped to /admin
     errors.register(app)
     app.register_error_handler(StoreUnavailable, _store_unavailable)
+    app.register_error_handler(UnstorableText, _unstorable_text)
     _access_log(app)
+    production.init_app(app, settings)  # safe-settings check, logs, metrics, proxies, extension updates
     security_headers.init_app(app)  # after the blueprints: their own headers (the /admin CSP) win
     return app
+
+
+def _unstorable_text(exc):
+    return errors.handle_http_exception(UnprocessableEntity(description=str(exc)))
 
 
 def _store_unavailable(exc):

@@ -90,3 +90,11 @@ def test_audit_log_filters_by_entity_actor_and_date(admin_app, signed_in):
     bad = signed_in.get("/admin/audit?from=yesterday")
     assert bad.status_code == 422 and field_error(bad.get_data(as_text=True), "from")
     assert len(audit_entries(admin_app, entity="role", action="create")) > 1
+
+
+def test_a_nul_character_is_refused_with_a_page_not_a_500(admin_app, signed_in):
+    response = post_form(signed_in, "/admin/roster/roles/new", {"name": "Chair\x00 of Planning"})
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert "could not be saved" in page and "NUL" in page
+    assert "Chair" not in signed_in.get("/admin/audit").get_data(as_text=True)

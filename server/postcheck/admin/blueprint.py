@@ -9,7 +9,7 @@ from flask_wtf.csrf import CSRFError, CSRFProtect
 from werkzeug.exceptions import HTTPException, InternalServerError, NotFound
 
 from postcheck.admin.session import current_caller
-from postcheck.store import StoreUnavailable
+from postcheck.store import StoreUnavailable, UnstorableText
 
 log = logging.getLogger(__name__)
 
@@ -73,6 +73,11 @@ def csrf_refused(exc):
 def store_unavailable(exc):
     return _error_page(503, "The database cannot be reached",
                        "Nothing was changed. Try again in a minute; checks go on using the last loaded calendar.")
+
+
+@bp.errorhandler(UnstorableText)
+def unstorable_text(exc):
+    return _error_page(422, "This could not be saved", str(exc) + " Nothing was changed.")
 
 
 @bp.errorhandler(HTTPException)

@@ -11,7 +11,7 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy import create_engine, event, select, text, update
 from sqlalchemy.engine import Engine, make_url
-from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import DBAPIError, OperationalError, StatementError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import StaticPool
 
@@ -28,6 +28,19 @@ class StoreUnavailable(RuntimeError):
     """The database cannot be reached (or answered with a connection-level error)."""
 
 
+class UnstorableText(ValueError):
+    """A value holds a NUL character, which PostgreSQL refuses in text (SQLite would keep it): refused
+    the same way on every backend before the database sees it, so the caller can answer 422."""
+
+
+def _refuse_nul(_conn, _cursor, _statement, parameters, _context, executemany):
+    rows = parameters if executemany else [parameters]
+    for row in rows:
+        values = row.values() if isinstance(row, dict) else (row or ())
+        if any(isinstance(v, str) and "\x00" in v for v in values):
+            raise UnstorableText("Text with a NUL character (U+0000) cannot be saved; remove it and try again.")
+
+
 def default_url(instance_path: str | Path, testing: bool = False) -> str:
     if testing:
         return "sqlite://"  # each test app gets a private in-memory database
@@ -40,6 +53,12 @@ def default_url(instance_path: str | Path, testing: bool = False) -> str:
 
 
 def make_engine(url: str, connect_timeout: float = 3.0) -> Engine:
+    engine = _make_engine(url, connect_timeout)
+    event.listen(engine, "before_cursor_execute", _refuse_nul)
+    return engine
+
+
+def _make_engine(url: str, connect_timeout: float) -> Engine:
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         memory = parsed.database in (None, "", ":memory:")
@@ -82,6 +101,10 @@ class Store:
         except (OperationalError, DBAPIError) as exc:
             if _is_connection_error(exc):
                 raise StoreUnavailable(type(exc.orig or exc).__name__) from exc
+            raise
+        except StatementError as exc:  # an event's exception arrives wrapped
+            if isinstance(exc.orig, UnstorableText):
+                raise exc.orig from None
             raise
 
     def session(self) -> Session:
