@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8080
 
-.PHONY: run test test-python test-js browser-fixtures admin-axe rules-test score clean
+.PHONY: run test test-python test-js browser-fixtures admin-axe rules-test score clean package
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -39,6 +39,12 @@ browser-fixtures:
 # registry by lock file at test time, never committed.
 admin-axe:
 	@cd tests/admin/axe && npm ci --no-audit --no-fund --silent
+
+# The extension for IT (docs/deploying.md): Chrome/Edge zip, signed CRX, Firefox build and policy templates
+# in dist/. Needs POSTCHECK_PUBLIC_URL and the signing key (POSTCHECK_EXTENSION_KEY=path); the version is
+# postcheck.__version__.
+package: $(STAMP)
+	$(BIN)/python tools/package_extension.py
 
 rules-test: $(STAMP)
 	$(BIN)/postcheck rules test

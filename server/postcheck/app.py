@@ -11,7 +11,7 @@ from flask_cors import CORS
 from flask_smorest import Api
 from werkzeug.exceptions import ServiceUnavailable, UnprocessableEntity
 
-from postcheck import __version__, errors, security_headers
+from postcheck import __version__, errors, production, security_headers
 from postcheck.channels import LiveChannels
 from postcheck.config import load_settings
 from postcheck.elections.live import LiveCalendar
@@ -90,6 +90,7 @@ def create_app(config=None) -> Flask:
     app.register_error_handler(StoreUnavailable, _store_unavailable)
     app.register_error_handler(UnstorableText, _unstorable_text)
     _access_log(app)
+    production.init_app(app, settings)  # safe-settings check, logs, metrics, proxies, extension updates
     security_headers.init_app(app)  # after the blueprints: their own headers (the /admin CSP) win
     return app
 

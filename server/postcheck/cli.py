@@ -144,10 +144,17 @@ def tokens_revoke(token_id):
 
 
 @main.command("serve")
-@click.option("--host", default="127.0.0.1", show_default=True)
-@click.option("--port", default=8080, show_default=True, type=int)
-def serve(host, port):
-    """Serve the API (a threaded server for one machine; see docs for production)."""
+@click.option("--host", default=None, help="Default 127.0.0.1 (with --production: POSTCHECK_BIND).")
+@click.option("--port", default=None, type=int, help="Default 8080 (with --production: POSTCHECK_BIND).")
+@click.option("--production", is_flag=True,
+              help="gunicorn with postcheck's config (workers per core, timeouts, no query strings in logs); "
+                   "refuses unsafe settings. See docs/deploying.md.")
+def serve(host, port, production):
+    """Serve the API: a threaded server for one machine, or gunicorn with --production."""
+    if production:
+        _serve_production(host, port)
+        return
+    host, port = host or "127.0.0.1", port or 8080
     # Flask's CLI ignores app.run() inside a command, so the server is started directly.
     from werkzeug.serving import run_simple
 
@@ -157,6 +164,25 @@ def serve(host, port):
         raise click.ClickException("the rules cannot be loaded:\n  " + "\n  ".join(exc.problems)) from None
     click.echo(f"postcheck {__version__} serving on http://{host}:{port} (rules {app.extensions['postcheck'].rules.current.version})")
     run_simple(host, port, app, threaded=True, use_reloader=False)
+
+
+def _serve_production(host, port):
+    import os
+    from pathlib import Path
+
+    from postcheck.config import load_settings
+    from postcheck.production import UnsafeSettings, check_production
+
+    os.environ["POSTCHECK_PRODUCTION"] = "1"
+    if host or port:
+        os.environ["POSTCHECK_BIND"] = f"{host or '127.0.0.1'}:{port or 8080}"
+    try:
+        check_production(load_settings())  # here, so the reasons come as one message, not a worker traceback
+    except (UnsafeSettings, ValueError) as exc:
+        raise click.ClickException(str(exc)) from None
+    conf = Path(__file__).with_name("gunicorn_conf.py")
+    # exec: gunicorn becomes this process, so systemd's stop and reload signals reach its master.
+    os.execv(sys.executable, [sys.executable, "-m", "gunicorn", "-c", str(conf), "postcheck.wsgi:app"])
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -31,6 +31,27 @@ SETTINGS = {
                                                 "address shares it: about 10 a second covers dozens of people typing."),
     "FEEDBACK_RATE_LIMIT": ("120 per minute", str, "Outcome reports one client may send (flask-limiter syntax)."),
     "RATELIMIT_STORAGE_URL": ("memory://", str, "Where rate-limit counters live; share one (redis://...) between server processes."),
+    # Running in production (docs/deploying.md): the server, its logs and its metrics.
+    "PRODUCTION": (False, lambda v: _parse_bool(v), "Production mode: start-up refuses unsafe settings (Flask debug, no SECRET_KEY, '*' CORS). "
+                                       "`postcheck serve --production` turns it on."),
+    "PUBLIC_URL": ("", lambda v: str(v).strip().rstrip("/"), "The server's address as browsers reach it (https://postcheck.example.gov.uk): links in "
+                                                          "the extension update manifests; empty means from each request."),
+    "EXTENSION_DIR": ("", str, "Folder of signed extension packages (.crx, .xpi) served at /extension/ with update "
+                                "manifests for self-hosted installs; empty means not served."),
+    "TRUSTED_PROXY_HOPS": (0, int, "How many reverse proxies in front of the server add X-Forwarded-For/-Proto/-Host; "
+                                   "0 ignores those headers (the server faces clients directly)."),
+    "TRUSTED_PROXIES": ("", lambda v: [a.strip() for a in v.split(",") if a.strip()] if isinstance(v, str) else list(v),
+                        "Comma-separated addresses or networks (10.0.0.0/8) of those proxies: X-Forwarded-* from any "
+                        "other peer is dropped. Empty trusts whoever connects once TRUSTED_PROXY_HOPS is set."),
+    "LOG_FORMAT": ("plain", lambda v: _one_of(v, ("plain", "json")), "plain (one readable line per event) or json (one JSON "
+                                                                   "object per line, for a log collector)."),
+    "ACCESS_LOG": (True, lambda v: _parse_bool(v), "Log one event per request (method, path without query string, status, time, "
+                                      "request id); never bodies, query strings or headers."),
+    "METRICS_ENABLED": (True, lambda v: _parse_bool(v), "Serve Prometheus metrics at /metrics (counts and timings, never text)."),
+    "BIND": ("127.0.0.1:8080", str, "Where `postcheck serve --production` (gunicorn) listens: host:port or unix:/path."),
+    "WORKERS": (0, int, "gunicorn worker processes; 0 means two per CPU core plus one."),
+    "THREADS": (4, int, "Threads per gunicorn worker."),
+    "WORKER_TIMEOUT_SECONDS": (30, int, "A worker silent for this long is restarted by gunicorn; also the graceful stop time."),
     "LT_DEFAULT_ACCOUNT": ("", lambda v: _one_of(v, ("", "personal", "council")), "Account type assumed by /v2/check (LanguageTool clients) without postcheckAccount: "
                                     "personal, council, or empty to decide from postcheckHandle (unknown means personal)."),
     "ADMIN_SESSION_MINUTES": (60.0, float, "How long a sign-in to the comms pages (/admin) lasts without use, in minutes; "

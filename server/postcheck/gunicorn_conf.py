@@ -1,0 +1,65 @@
+"""gunicorn settings for postcheck, read from the same POSTCHECK_* settings as the app (config.py).
+
+    postcheck serve --production
+    # which runs: gunicorn -c <this file> postcheck.wsgi:app
+
+Workers are processes (each with its own copy of the rules and calendar, kept in step through the
+database); no preloading, so each worker starts its own reload threads after the fork.
+"""
+import importlib.util
+import multiprocessing
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+# config.py is loaded by path: importing the postcheck package here would import prometheus_client in
+# the master before PROMETHEUS_MULTIPROC_DIR is set, and the workers would then not share metrics.
+_spec = importlib.util.spec_from_file_location("_postcheck_config", Path(__file__).with_name("config.py"))
+_config = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(_config)
+_settings = _config.load_settings()
+
+# Every worker writes its metric values here and /metrics adds them up.
+if not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="postcheck-metrics-")
+
+proc_name = "postcheck"
+bind = [_settings["BIND"]]
+workers = _settings["WORKERS"] or multiprocessing.cpu_count() * 2 + 1
+worker_class = "gthread"
+threads = _settings["THREADS"]
+timeout = _settings["WORKER_TIMEOUT_SECONDS"]
+graceful_timeout = _settings["WORKER_TIMEOUT_SECONDS"]
+keepalive = 5
+# A worker is replaced now and then, so a slow leak cannot grow for ever; jitter spreads the restarts.
+max_requests = 10000
+max_requests_jitter = 1000
+
+# The app logs one event per request itself (path without query string, status, time, request id, in
+# JSON or plain), so gunicorn's own access log, which would add the query string, stays off.
+accesslog = None
+errorlog = "-"
+loglevel = _settings["LOG_LEVEL"].lower()
+
+# X-Forwarded-* are the app's business (POSTCHECK_TRUSTED_PROXY_HOPS / _PROXIES); gunicorn must not
+# believe a forwarded scheme on its own.
+forwarded_allow_ips = ""
+secure_scheme_headers = {}
+
+
+def on_starting(server):
+    # Values left by an earlier run would be added to this run's.
+    folder = Path(os.environ["PROMETHEUS_MULTIPROC_DIR"])
+    folder.mkdir(parents=True, exist_ok=True)
+    for child in folder.iterdir():
+        if child.is_file():
+            child.unlink()
+        else:
+            shutil.rmtree(child, ignore_errors=True)
+
+
+def child_exit(server, worker):
+    from prometheus_client import multiprocess
+
+    multiprocess.mark_process_dead(worker.pid)

@@ -1,0 +1,116 @@
+"""Fixtures for the fleet tests: a signing key made for the session, `make package`'s script run for
+real, and a real postcheck server hosting the packages it built."""
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+from werkzeug.serving import make_server
+
+from postcheck import create_app, crx
+# The browser tests' fixtures, reused as they are: Chromium, fixture pages, managed policy files.
+from tests.browser.conftest import (CHROMIUM, DIST, ROOT, _missing, fresh_browser, managed_policy,  # noqa: F401
+                                    postcheck_url)
+
+PACKAGER = ROOT / "tools" / "package_extension.py"
+PYTHON = Path(sys.executable)
+
+
+def _running_browser_playwright(request):
+    """tests/browser's session Playwright if it has started (pytest keeps no public handle on it)."""
+    manager = request._fixturemanager
+    by_node = getattr(manager, "_arg2node2fixturedefs", {}).get("playwright_session", {})  # pytest >= 9
+    defs = [d for group in by_node.values() for d in group]
+    defs += getattr(manager, "_arg2fixturedefs", {}).get("playwright_session", [])  # pytest 8
+    for fixturedef in defs:
+        cached = getattr(fixturedef, "cached_result", None)
+        if "browser" in str(getattr(fixturedef, "baseid", "")) + str(getattr(fixturedef, "node", "")) \
+                and cached and cached[0] is not None:
+            return cached[0]
+    return None
+
+
+@pytest.fixture(scope="module")
+def playwright_session(request):
+    """Playwright allows one instance per thread: the one tests/browser started is reused when it is
+    running; otherwise this module starts its own and stops it before any other module needs one."""
+    running = _running_browser_playwright(request)
+    if running is not None:
+        yield running
+        return
+    if not CHROMIUM.exists():
+        _missing(f"Chromium not found at {CHROMIUM}")
+    if not (DIST / "x.js").exists():
+        _missing("fixture pages not built: run `make browser-fixtures`")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        yield playwright
+
+
+@pytest.fixture(scope="session")
+def signing_key(tmp_path_factory) -> Path:
+    """IT's key, stood in for by one made for this test session (never a file in the repository)."""
+    path = tmp_path_factory.mktemp("key") / "postcheck-extension.pem"
+    path.write_bytes(crx.generate_key_pem())
+    return path
+
+
+def run_packager(*args, env=None, timeout=60) -> subprocess.CompletedProcess:
+    return subprocess.run([str(PYTHON), str(PACKAGER), *args], capture_output=True, text=True, timeout=timeout,
+                          env={**os.environ, **(env or {})})
+
+
+class HostingServer:
+    """A real postcheck server on a loopback port whose extension folder starts empty; it records the
+    paths it was asked for, so a test can see a browser fetch the update manifest and the package."""
+
+    def __init__(self, folder: Path, **settings):
+        self.folder = folder
+        self.requests: list[str] = []
+        self.app = create_app({"TESTING": True, "RULES_DIR": str(ROOT / "policy_rules"), "RULES_RELOAD_SECONDS": 0,
+                               "EXTENSION_DIR": str(folder), "FEEDBACK_RATE_LIMIT": "10000 per minute", **settings})
+        inner = self.app.wsgi_app
+
+        def recording(environ, start_response):
+            self.requests.append(environ.get("PATH_INFO", ""))
+            return inner(environ, start_response)
+
+        self.app.wsgi_app = recording
+        self.server = make_server("127.0.0.1", 0, self.app, threaded=True)
+        self.url = f"http://127.0.0.1:{self.server.server_port}"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    def wait_for(self, path_suffix: str, timeout: float) -> bool:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if any(p.endswith(path_suffix) for p in self.requests):
+                return True
+            time.sleep(0.1)
+        return False
+
+    def stop(self):
+        self.server.shutdown()
+        self.app.extensions["postcheck"].store.dispose()
+
+
+@pytest.fixture()
+def hosting_server(tmp_path):
+    folder = tmp_path / "extension-packages"
+    folder.mkdir()
+    server = HostingServer(folder)
+    yield server
+    server.stop()
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
