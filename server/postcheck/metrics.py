@@ -22,8 +22,14 @@ import os
 import time
 
 from flask import Flask, Response, g, request
+
+# prometheus_client writes each process's values into this folder as soon as a metric exists, so it must
+# exist before the import below (systemd's RuntimeDirectory or the gunicorn config normally makes it).
+if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+    os.makedirs(os.environ["PROMETHEUS_MULTIPROC_DIR"], exist_ok=True)
+
 from prometheus_client import (CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Gauge, Histogram, REGISTRY,
-                               generate_latest)
+                               generate_latest)  # noqa: E402
 
 from postcheck import __version__
 

@@ -1,0 +1,54 @@
+"""Real server processes for the production tests: `postcheck serve --production` (gunicorn) on a free
+port, with its output in a file the test can read."""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import requests
+
+from tests.fleet.conftest import ROOT, free_port
+
+BIN = Path(sys.executable).parent / "postcheck"
+SECRET = "test-secret-0123456789abcdef0123456789"
+
+
+class ServerProcess:
+    def __init__(self, tmp_path: Path, name: str, **settings):
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.log = tmp_path / f"{name}.log"
+        env = {k: v for k, v in os.environ.items() if not k.startswith(("POSTCHECK_", "PROMETHEUS_"))}
+        env.update({"POSTCHECK_RULES_DIR": str(ROOT / "policy_rules"), "POSTCHECK_SECRET_KEY": SECRET,
+                    "POSTCHECK_WORKERS": "1", "POSTCHECK_THREADS": "4",
+                    "PROMETHEUS_MULTIPROC_DIR": str(tmp_path / f"{name}-metrics")})
+        env.update({f"POSTCHECK_{k}": str(v) for k, v in settings.items()})
+        self.env = env
+        self.handle = self.log.open("w")
+        self.process = subprocess.Popen([str(BIN), "serve", "--production", "--port", str(self.port)], env=env,
+                                        stdout=self.handle, stderr=subprocess.STDOUT, cwd=tmp_path)
+
+    def wait_ready(self, timeout: float = 30) -> "ServerProcess":
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise AssertionError(f"the server exited: {self.log.read_text()[-2000:]}")
+            try:
+                if requests.get(f"{self.url}/readyz", timeout=2).status_code == 200:
+                    return self
+            except requests.ConnectionError:
+                pass
+            time.sleep(0.2)
+        raise AssertionError(f"the server was not ready within {timeout} s: {self.log.read_text()[-2000:]}")
+
+    def stop(self):
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+        self.handle.close()
