@@ -87,9 +87,23 @@ def test_the_cookie_is_secure_behind_https(client, token):
     direct = post_form(client, "/admin/sign-in", {"token": token}, base_url="https://localhost",
                        headers={"Referer": "https://localhost/admin/sign-in"})
     assert "Secure" in direct.headers["Set-Cookie"]
-    proxied = post_form(client, "/admin/sign-in", {"token": token}, page="/admin/now",
+    # With no trusted proxy configured, a client's own X-Forwarded-Proto is not believed.
+    claimed = post_form(client, "/admin/sign-in", {"token": token}, page="/admin/now",
                         headers={"X-Forwarded-Proto": "https"})
-    assert "Secure" in proxied.headers["Set-Cookie"]
+    assert claimed.status_code == 302 and "Secure" not in claimed.headers["Set-Cookie"]
+
+
+def test_the_cookie_is_secure_behind_a_trusted_proxy_that_ends_tls(database_url):
+    app = make_app(database_url, TRUSTED_PROXY_HOPS=1, ADMIN_SIGNIN_FAILURE_DELAY_SECONDS=0, SECRET_KEY="k")
+    try:
+        token, _row = create_token(app.extensions["postcheck"].store, "A", "admin", "tests")
+        client = app.test_client()
+        proxied = post_form(client, "/admin/sign-in", {"token": token},
+                            headers={"X-Forwarded-Proto": "https", "X-Forwarded-For": "203.0.113.7",
+                                     "X-Forwarded-Host": "localhost", "Referer": "https://localhost/admin/sign-in"})
+        assert proxied.status_code == 302 and "Secure" in proxied.headers["Set-Cookie"]
+    finally:
+        app.extensions["postcheck"].store.dispose()
 
 
 def test_the_secure_flag_can_be_forced(database_url):

@@ -22,9 +22,10 @@ class AdminSessionInterface(SecureCookieSessionInterface):
         setting = app.config.get("ADMIN_COOKIE_SECURE", "auto")
         if setting != "auto":
             return setting == "true"
-        # Behind a proxy that ends TLS the request arrives as http; the proxy says so in X-Forwarded-Proto.
-        forwarded = request.headers.get("X-Forwarded-Proto", "").split(",")[0].strip().lower()
-        return request.is_secure or forwarded == "https"
+        # Behind a proxy that ends TLS, X-Forwarded-Proto says https; the trusted-proxy middleware
+        # (POSTCHECK_TRUSTED_PROXY_HOPS) turns that into request.is_secure, and drops it from anyone
+        # else, so a client cannot talk the server into a cookie it believes is protected.
+        return request.is_secure
 
 
 def configure_sessions(app) -> None:

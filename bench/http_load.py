@@ -1,0 +1,146 @@
+#!/usr/bin/env python3
+"""HTTP load on the production server (issue 8's second benchmark), over loopback only.
+
+Starts `postcheck serve --production` (gunicorn with the checked-in config) on a free loopback port
+with a throwaway SQLite database, then drives `POST /api/v1/check` with wrk (Debian's `wrk`): 280-character
+posts from the labelled corpus, 16 connections. Prints throughput, latency percentiles and errors, and
+the workers' memory after about 10,000 and after about 100,000 checks.
+
+    .venv/bin/python bench/http_load.py                  # 60 s measured run
+    .venv/bin/python bench/http_load.py --seconds 1800   # the soak: 30 minutes at the same load
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+BIN = Path(sys.executable).parent
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def lua_script(bodies: list[str]) -> str:
+    escaped = ",\n".join(json.dumps(b) for b in bodies)
+    return f"""
+wrk.method = "POST"
+wrk.headers["Content-Type"] = "application/json"
+local bodies = {{
+{escaped}
+}}
+local i = 0
+request = function()
+  i = (i % #bodies) + 1
+  return wrk.format(nil, "/api/v1/check", nil, bodies[i])
+end
+"""
+
+
+def worker_rss_mib(master_pid: int) -> float:
+    """Resident memory of the master's children (the gunicorn workers), in MiB."""
+    total = 0
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            status = (entry / "status").read_text()
+        except OSError:
+            continue
+        if re.search(rf"^PPid:\s+{master_pid}$", status, re.M):
+            rss = re.search(r"^VmRSS:\s+(\d+) kB", status, re.M)
+            total += int(rss.group(1)) if rss else 0
+    return total / 1024
+
+
+def run_wrk(url: str, script: Path, seconds: int, connections: int) -> dict:
+    out = subprocess.run(["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", "-s", str(script), url],
+                         capture_output=True, text=True, check=True).stdout
+    def ms(label):
+        m = re.search(rf"^\s+{label}%\s+([\d.]+)(us|ms|s)", out, re.M)
+        value, unit = float(m.group(1)), m.group(2)
+        return value / 1000 if unit == "us" else value * 1000 if unit == "s" else value
+    requests = int(re.search(r"(\d+) requests in", out).group(1))
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    socket_errors = re.search(r"Socket errors: (.*)", out)
+    return {"requests": requests, "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
+            "p50_ms": ms("50"), "p90_ms": ms("90"), "p99_ms": ms("99"),
+            "non_2xx": int(errors.group(1)) if errors else 0, "socket_errors": socket_errors.group(1) if socket_errors else "none"}
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--seconds", type=int, default=60)
+    ap.add_argument("--connections", type=int, default=16)
+    args = ap.parse_args()
+    if not shutil.which("wrk"):
+        sys.exit("wrk is not installed: apt-get install wrk")
+
+    rng = random.Random(20261124)
+    texts = [json.loads(line)["text"] for line in (ROOT / "tests/corpus/posts.jsonl").read_text().splitlines() if line.strip()]
+    bodies = []
+    for _ in range(200):
+        parts = []
+        while sum(len(p) + 1 for p in parts) < 280:
+            parts.append(rng.choice(texts))
+        bodies.append(json.dumps({"text": " ".join(parts)[:280], "platform": "twitter",
+                                  "at": "2026-09-15T12:00:00+01:00"}))
+
+    work = Path(tempfile.mkdtemp(prefix="postcheck-load-"))
+    script = work / "check.lua"
+    script.write_text(lua_script(bodies))
+    port = free_port()
+    env = {**os.environ, "POSTCHECK_BIND": f"127.0.0.1:{port}", "POSTCHECK_DATABASE_URL": f"sqlite:///{work / 'db.sqlite3'}",
+           "POSTCHECK_SECRET_KEY": "bench-" + "x" * 40, "POSTCHECK_CHECK_RATE_LIMIT": "100000000 per minute",
+           "POSTCHECK_LOG_LEVEL": "WARNING"}
+    server = subprocess.Popen([str(BIN / "postcheck"), "serve", "--production"], env=env, cwd=work,
+                              stdout=open(work / "server.log", "w"), stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.time() + 60
+        while True:
+            try:
+                urllib.request.urlopen(url + "/readyz", timeout=1)
+                break
+            except OSError:
+                if time.time() > deadline or server.poll() is not None:
+                    sys.exit("the server did not start: " + (work / "server.log").read_text()[-2000:])
+                time.sleep(0.3)
+        warm = run_wrk(url, script, 10, args.connections)  # about 10,000 checks at the target rate
+        rss_early = worker_rss_mib(server.pid)
+        main_run = run_wrk(url, script, args.seconds, args.connections)
+        total = warm["requests"] + main_run["requests"]
+        while total < 100_000:  # memory is compared after 100,000 checks
+            more = run_wrk(url, script, 15, args.connections)
+            total += more["requests"]
+        rss_late = worker_rss_mib(server.pid)
+        print(f"{args.seconds} s, {args.connections} connections, 280-character posts, production server (gunicorn):")
+        print(f"  throughput {main_run['rps']:.0f} checks/s; latency p50 {main_run['p50_ms']:.1f} ms, "
+              f"p90 {main_run['p90_ms']:.1f} ms, p99 {main_run['p99_ms']:.1f} ms")
+        print(f"  errors: {main_run['non_2xx']} non-2xx, socket errors {main_run['socket_errors']}")
+        growth = (rss_late - rss_early) / rss_early * 100 if rss_early else 0.0
+        print(f"  workers' memory after {warm['requests']:,} checks {rss_early:.1f} MiB; after {total:,} checks "
+              f"{rss_late:.1f} MiB ({growth:+.1f}%)")
+    finally:
+        server.send_signal(signal.SIGTERM)
+        server.wait(timeout=30)
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
