@@ -23,6 +23,7 @@ CORPORA = {
     "holdout2": ROOT / "tests" / "corpus" / "holdout2.jsonl",
     "holdout3": ROOT / "tests" / "corpus" / "holdout3.jsonl",
     "holdout4": ROOT / "tests" / "corpus" / "holdout4.jsonl",
+    "holdout5": ROOT / "tests" / "corpus" / "holdout5.jsonl",
 }
 FLOORS = ["--min-precision", "0.90", "--min-recall", "0.90", "--max-false-alarm-rate", "0.05"]
 
