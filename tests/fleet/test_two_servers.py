@@ -2,17 +2,14 @@
 added through one, and checks on the other apply it within the poll interval."""
 from __future__ import annotations
 
-import os
 import subprocess
 import time
-import uuid
 
 import pytest
 import requests
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
 
 from tests.fleet.servers import BIN, ServerProcess
+from tests.store.backends import fresh_postgres_database
 
 pytestmark = pytest.mark.postgres
 
@@ -22,22 +19,8 @@ ELECTION = {"name": "Bruce Castle by-election", "kind": "local", "poll_date": "2
 
 @pytest.fixture()
 def shared_database():
-    server_url = os.environ.get("POSTCHECK_TEST_POSTGRES_URL")
-    if not server_url:
-        if os.environ.get("CI"):
-            pytest.fail("CI is set but POSTCHECK_TEST_POSTGRES_URL is not: .ci/postgres.sh did not start PostgreSQL")
-        pytest.skip("no PostgreSQL here (source .ci/postgres.sh to run this)")
-    server = make_url(server_url)
-    name = f"postcheck_fleet_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(server, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield server.set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    with fresh_postgres_database("postcheck_fleet") as url:
+        yield url
 
 
 def election(url: str) -> dict:

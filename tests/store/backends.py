@@ -3,6 +3,7 @@
 starts). Under CI a missing PostgreSQL fails the tests instead of skipping them."""
 from __future__ import annotations
 
+import contextlib
 import os
 import uuid
 
@@ -26,13 +27,11 @@ def postgres_server_url() -> str:
     return url
 
 
-@pytest.fixture(params=BACKENDS)
-def database_url(request, tmp_path):
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'postcheck.sqlite3'}"
-        return
+@contextlib.contextmanager
+def fresh_postgres_database(prefix: str = "postcheck_test"):
+    """A new, empty database on the test PostgreSQL server, dropped afterwards; yields its URL."""
     server = make_url(postgres_server_url())
-    name = f"postcheck_test_{uuid.uuid4().hex[:12]}"
+    name = f"{prefix}_{uuid.uuid4().hex[:12]}"
     admin = create_engine(server, isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:
         connection.execute(text(f'CREATE DATABASE "{name}"'))
@@ -42,6 +41,15 @@ def database_url(request, tmp_path):
         with admin.connect() as connection:
             connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
+
+
+@pytest.fixture(params=BACKENDS)
+def database_url(request, tmp_path):
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'postcheck.sqlite3'}"
+        return
+    with fresh_postgres_database() as url:
+        yield url
 
 
 def make_app(url: str, **settings):
