@@ -24,6 +24,7 @@ CORPORA = {
     "holdout3": ROOT / "tests" / "corpus" / "holdout3.jsonl",
     "holdout4": ROOT / "tests" / "corpus" / "holdout4.jsonl",
     "holdout5": ROOT / "tests" / "corpus" / "holdout5.jsonl",
+    "holdout6": ROOT / "tests" / "corpus" / "holdout6.jsonl",
 }
 FLOORS = ["--min-precision", "0.90", "--min-recall", "0.90", "--max-false-alarm-rate", "0.05"]
 

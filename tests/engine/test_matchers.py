@@ -12,6 +12,7 @@ name: Example Borough Council
 short_name: Example
 official_handles: ["@examplecouncil"]
 phone_numbers: ["020 7946 0000"]
+phone_prefixes: ["020 7946 1"]
 email_domains: [example.gov.uk]
 addresses: ["1 Town Hall Square, EX1 1AA"]
 places: [Northtown]
@@ -144,3 +145,9 @@ def test_an_excepted_phrase_does_not_count_as_one_side_of_a_near(tmp_path):
               extra="except: {words: [leaving drinks]}")
     assert marks(rs, "secret: the director is leaving") == ["secret", "leaving"]
     assert marks(rs, "secret: the leaving drinks are on Friday") is None
+
+
+def test_numbers_in_a_published_range_and_helplines_are_not_personal_data(tmp_path):
+    rs = pack(tmp_path, "detector: phone-number")
+    assert marks(rs, "Safeguarding hub on 020 7946 1470, or the helpline on 0808 2000 247") is None
+    assert marks(rs, "she's on 020 7946 0123") == ["020 7946 0123"]

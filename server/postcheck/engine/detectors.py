@@ -24,7 +24,7 @@ _NI = regex.compile(r"(?<![A-Za-z0-9])[A-Z]{2} ?\d{2} ?\d{2} ?\d{2} ?[A-D](?![A-
 _POSTCODE = regex.compile(r"(?<![A-Za-z0-9])[A-Z]{1,2}\d[A-Z\d]? ?\d[ABD-HJLNP-UW-Z]{2}(?![A-Za-z0-9])", regex.IGNORECASE)
 _STREET_TYPES = (
     "road|rd|street|st|lane|ln|avenue|ave|close|gardens|gdns|grove|crescent|cres|drive|dr|way|place|pl|"
-    "terrace|court|ct|mews|hill|park road|square|sq|walk|rise|row|parade|green|estate|house|villas"
+    "terrace|court|ct|mews|hill|park road|park|square|sq|walk|rise|row|parade|green|estate|house|villas"
 )
 # A house number and a street ("14 Philip Lane", "Flat 3, 27 Bruce Grove"): a home address.
 _STREET_ADDRESS = regex.compile(
@@ -64,6 +64,17 @@ def ni_numbers(text: str) -> list[Span]:
     return [m.span() for m in _NI.finditer(text, timeout=_TIMEOUT)]
 
 
+def _national_to_e164(prefix: str, region: str) -> str:
+    """'020 8489' in the GB region becomes '+44208489': a prefix written as people write numbers."""
+    digits = "".join(ch for ch in prefix if ch.isdigit() or ch == "+")
+    if digits.startswith("+"):
+        return digits
+    trunk = phonenumbers.PhoneMetadata.metadata_for_region(region).national_prefix or ""
+    if trunk and digits.startswith(trunk):
+        digits = digits[len(trunk):]
+    return f"+{phonenumbers.country_code_for_region(region)}{digits}"
+
+
 def build_detectors(org: Organisation) -> dict[str, Detector]:
     """The detectors rule files may name, bound to this organisation's published contact details."""
     official_numbers = set()
@@ -73,6 +84,9 @@ def build_detectors(org: Organisation) -> dict[str, Detector]:
         except phonenumbers.NumberParseException:
             continue
         official_numbers.add(phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164))
+    # A published range ("020 8489"): any number in it is the organisation's own line.
+    official_prefixes = tuple("+" + "".join(ch for ch in _national_to_e164(p, org.phone_region) if ch.isdigit())
+                              for p in org.phone_prefixes)
     official_domains = tuple(d.lower().lstrip("@") for d in org.email_domains)
     official_addresses = {a.lower() for a in org.email_addresses}
     office_text = [a.lower() for a in org.addresses]
@@ -83,7 +97,8 @@ def build_detectors(org: Organisation) -> dict[str, Detector]:
         spans = []
         for match in phonenumbers.PhoneNumberMatcher(text, org.phone_region, leniency=phonenumbers.Leniency.POSSIBLE):
             e164 = phonenumbers.format_number(match.number, phonenumbers.PhoneNumberFormat.E164)
-            if e164 in official_numbers or phonenumbers.number_type(match.number) in _SERVICE_NUMBER_TYPES:
+            if (e164 in official_numbers or e164.startswith(official_prefixes)
+                    or phonenumbers.number_type(match.number) in _SERVICE_NUMBER_TYPES):
                 continue
             spans.append((match.start, match.end))
         return spans

@@ -13,6 +13,7 @@ class Organisation:
     official_handles: tuple[str, ...] = ()
     phone_region: str = "GB"
     phone_numbers: tuple[str, ...] = ()
+    phone_prefixes: tuple[str, ...] = ()  # whole published ranges, e.g. a council's own exchange
     email_domains: tuple[str, ...] = ()
     email_addresses: tuple[str, ...] = ()
     addresses: tuple[str, ...] = ()

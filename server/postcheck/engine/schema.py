@@ -192,6 +192,7 @@ class OrganisationSchema(Schema):
     official_handles = fields.List(fields.String(), load_default=list)
     phone_region = fields.String(load_default="GB", validate=validate.Length(equal=2))
     phone_numbers = fields.List(fields.String(), load_default=list)
+    phone_prefixes = fields.List(fields.String(), load_default=list)
     email_domains = fields.List(fields.String(), load_default=list)
     email_addresses = fields.List(fields.Email(), load_default=list)
     addresses = fields.List(fields.String(), load_default=list)
