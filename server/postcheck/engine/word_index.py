@@ -31,13 +31,21 @@ class TextWords:
         self.text = text
         # A plain run of word characters cannot backtrack, so unlike rule patterns it needs no timeout,
         # and a timeout here would only make every word list fail on a very long text.
-        found = list(WORD.finditer(text))
-        self.starts = [m.start() for m in found]
-        self.ends = [m.end() for m in found]
-        self.lowers = [m.group().lower() for m in found]
+        spans = [m.span() for m in WORD.finditer(text)]
+        self.starts = [start for start, _end in spans]
+        self.ends = [end for _start, end in spans]
+        lowered = text.lower()
+        if len(lowered) == len(text):  # lower-casing kept every offset: slice the lowered text (no calls)
+            self.lowers = [lowered[start:end] for start, end in spans]
+        else:
+            self.lowers = [text[start:end].lower() for start, end in spans]
         positions: dict[str, list[int]] = {}
         for i, lower in enumerate(self.lowers):
-            positions.setdefault(lower, []).append(i)
+            at = positions.get(lower)
+            if at is None:
+                positions[lower] = [i]
+            else:
+                at.append(i)
         self.positions = positions
         self._sorted: list[str] | None = None
 
@@ -115,11 +123,16 @@ def parse_entry(entry: str) -> list[Entry] | None:
 
 
 class CombinedIndex:
-    """All plain word lists of a rule set, keyed by first word: one lookup per distinct word of a text
-    serves every list at once, however many lists and rules there are."""
+    """All plain word lists of a rule set, keyed by each entry's anchor word: one lookup per distinct
+    word of a text serves every list at once, however many lists and rules there are.
+
+    An entry's anchor is its longest exact word ("the council tax" is filed under "council"), so the
+    common short words that begin many phrases ("i", "the", "we") lead to no work on most texts.
+    """
 
     def __init__(self):
-        self.by_first: dict[str, list[tuple[int, Entry]]] = {}
+        # anchor word -> (list id, entry, the anchor's place in the entry, the entry's other exact words)
+        self.by_anchor: dict[str, list[tuple[int, Entry, int, tuple[str, ...]]]] = {}
         self.prefixes: list[tuple[str, int]] = []  # one-word entries ending in `*`
         self.size = 0
 
@@ -130,40 +143,46 @@ class CombinedIndex:
     def add(self, list_id: int, entry: Entry) -> None:
         if entry.goes_on and not entry.rest:
             self.prefixes.append((entry.first, list_id))
-        else:
-            self.by_first.setdefault(entry.first, []).append((list_id, entry))
+            return
+        exact = _exact_words(entry)
+        anchor = max(range(len(exact)), key=lambda k: len(exact[k]))
+        others = tuple(w for k, w in enumerate(exact) if k != anchor)
+        self.by_anchor.setdefault(exact[anchor], []).append((list_id, entry, anchor, others))
 
     def find_all(self, words: TextWords) -> list[list[tuple[int, int]]]:
         """Every list's matches in this text, by list id."""
         found: list[list[tuple[int, int]]] = [[] for _ in range(self.size)]
-        by_first = self.by_first
-        if len(words.positions) < len(by_first):
-            firsts = [w for w in words.positions if w in by_first]
+        by_anchor = self.by_anchor
+        positions = words.positions
+        if len(positions) < len(by_anchor):
+            anchors = [w for w in positions if w in by_anchor]
         else:
-            firsts = [w for w in by_first if w in words.positions]
-        for first in firsts:
-            for list_id, entry in by_first[first]:
-                found[list_id].extend(_occurrences(words, entry))
+            anchors = [w for w in by_anchor if w in positions]
+        for anchor in anchors:
+            at = positions[anchor]
+            for list_id, entry, offset, others in by_anchor[anchor]:
+                if not entry.rest:
+                    found[list_id].extend((words.starts[i], words.ends[i]) for i in at)
+                elif all(w in positions for w in others):  # a phrase needs all its words somewhere
+                    found[list_id].extend(_occurrences(words, entry, at, offset))
         for prefix, list_id in self.prefixes:
             for word in words.beginning_with(prefix):
-                found[list_id].extend((words.starts[i], words.ends[i]) for i in words.positions[word])
+                found[list_id].extend((words.starts[i], words.ends[i]) for i in positions[word])
         return found
 
 
-def _occurrences(words: TextWords, entry: Entry):
-    """Every place the entry is written. A long entry is anchored on its rarest word in this text, so
-    a common first word ("a", "the") occurring thousands of times costs nothing."""
-    if not entry.rest:
-        return [(words.starts[i], words.ends[i]) for i in words.positions[entry.first]]
-    exact = [entry.first] + [w for _j, w in (entry.rest[:-1] if entry.goes_on else entry.rest)]
-    counts = [len(words.positions.get(w, ())) for w in exact]
-    if 0 in counts:
-        return []
-    anchor = counts.index(min(counts))
+def _exact_words(entry: Entry) -> list[str]:
+    """The words an entry needs exactly as written (the last one only begins a word when it goes on)."""
+    return [entry.first] + [w for _j, w in (entry.rest[:-1] if entry.goes_on else entry.rest)]
+
+
+def _occurrences(words: TextWords, entry: Entry, anchor_at: list[int], offset: int):
+    """Every place a phrase is written, found from the occurrences of its anchor word."""
     found = []
-    for j in words.positions[exact[anchor]]:
-        i = j - anchor
-        if i >= 0 and words.lowers[i] == entry.first:
+    lowers = words.lowers
+    for j in anchor_at:
+        i = j - offset
+        if i >= 0 and lowers[i] == entry.first:
             end = _follow(words, i, entry)
             if end is not None:
                 found.append((words.starts[i], end))
@@ -176,9 +195,12 @@ def _follow(words: TextWords, i: int, entry: Entry) -> int | None:
     last = len(entry.rest) - 1
     for k, (join, word) in enumerate(entry.rest):
         j += 1
-        if j >= len(words.lowers) or not _gap_ok(words.gap(j), join):
+        if j >= len(words.lowers):
             return None
         found = words.lowers[j]
+        # The word first: comparing it is cheaper than checking what stands between.
         if not (found == word or (k == last and entry.goes_on and found.startswith(word))):
+            return None
+        if not _gap_ok(words.gap(j), join):
             return None
     return words.ends[j]
