@@ -97,11 +97,14 @@ def check(ruleset: RuleSet, draft: Draft, election: ElectionState = NO_ELECTION,
         return []
     account = account_type(draft, ruleset, council_handles)
     scan = m.Scan(normalise(draft.text), timeout)
+    present = scan.literal_hits(ruleset.literals).keys()
     to_utf16 = Utf16Offsets(draft.text)
     warnings = []
     for rule in ruleset.rules:
         if not rule.enabled or not rule.applies(account, draft.reply, election.active, draft.profile_disclaimer):
             continue
+        if rule.needs is not None and present.isdisjoint(rule.needs):
+            continue  # none of the words the rule needs is in the text
         try:
             found = evaluate_rule(rule, scan)
         except TimeoutError:

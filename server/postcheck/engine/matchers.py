@@ -7,11 +7,14 @@ scan, not 500. Every regular expression runs with a timeout, so no pattern can h
 from __future__ import annotations
 
 import bisect
+import time
 from dataclasses import dataclass, field
 from typing import Callable, Sequence
 
 import regex
 
+from postcheck.engine import windows
+from postcheck.engine.literal_scan import LiteralScanner
 from postcheck.engine.prefilter import required_literals
 from postcheck.engine.word_index import CombinedIndex, TextWords, parse_entry
 
@@ -19,6 +22,10 @@ Span = tuple[int, int]
 
 # Seconds one regular expression may run on one text before the matcher gives up.
 DEFAULT_TIMEOUT = 0.05
+# From this length on, a pattern runs only in the windows around its literals (windows.py); below it,
+# one scan of the whole text costs less than finding the windows.
+WINDOWED_FROM = 500
+_CALL_COST = 100
 
 # How disguised spellings are written: each letter with the characters people swap in for it. A `*`
 # or `#` may stand for any letter after the first ("f**k", "sh*t").
@@ -30,23 +37,58 @@ _MASK = "*#"
 WORD_CHARS = r"[\p{L}\p{N}_]"
 _NOT_BEFORE = r"(?<![\p{L}\p{N}_])"
 _NOT_AFTER = r"(?![\p{L}\p{N}_])"
+# A disguised word starts neither inside a word nor right after a character that could itself be part
+# of one ("@@@@..." is then tried once, not from every @: a long run would otherwise cost its length
+# squared). "#" stays allowed before a word: it begins a hashtag.
+_NOT_BEFORE_DISGUISED = r"(?<![\p{L}\p{N}_@$!|*])"
+# How many times one letter (or its stand-ins) may repeat in a disguised word: "fuuuuck" still counts,
+# and a bound keeps a hostile run of masks ("a****...") from being split every possible way.
+_MAX_DISGUISED_RUN = 12
 
 
 class Scan:
     """One text being checked, with what matchers share: the word positions and a result cache."""
 
-    __slots__ = ("text", "timeout", "_word_starts", "_lower", "_words", "_word_hits", "cache")
+    __slots__ = ("text", "timeout", "_word_starts", "_words", "_word_hits", "_folded", "_literal_hits",
+                 "_runs", "cache")
 
     _WORD = regex.compile(r"[\p{L}\p{N}_'*!@$#]+")
+    _GAP_RUN = regex.compile(r"[^\p{L}\p{N}]+")
 
     def __init__(self, text: str, timeout: float = DEFAULT_TIMEOUT):
         self.text = text
         self.timeout = timeout
         self._word_starts: list[int] | None = None
-        self._lower: str | None = None
+        self._folded: str | None = None
         self._words: TextWords | None = None
         self._word_hits: dict[int, list] = {}
-        self.cache: dict[int, list[Span]] = {}
+        self._literal_hits: dict[int, dict[str, list[int]]] = {}
+        self._runs: tuple[int, int] | None = None
+        self.cache: dict[object, list[Span]] = {}
+
+    @property
+    def folded(self) -> str:
+        """The text case-folded, where the literal prefilters look."""
+        if self._folded is None:
+            self._folded = self.text.casefold()
+        return self._folded
+
+    def literal_hits(self, scanner: LiteralScanner) -> dict[str, list[int]]:
+        """Where each of the scanner's literals starts, found in one pass and shared by all rules."""
+        hits = self._literal_hits.get(id(scanner))
+        if hits is None:
+            hits = self._literal_hits[id(scanner)] = scanner.find(self.folded)
+        return hits
+
+    def runs(self) -> tuple[int, int]:
+        """The longest run of non-space characters and the longest of non-alphanumerics: what bounds
+        a match's `\\w+` and `\\s+` (windows.py)."""
+        if self._runs is None:
+            # str.split breaks at every character str.isspace() knows, which is what windows.py
+            # keeps out of a "word" class. A single class cannot backtrack: no timeout needed.
+            self._runs = (max(map(len, self.text.split()), default=0),
+                          max(map(len, self._GAP_RUN.findall(self.text)), default=0))
+        return self._runs
 
     def word_hits(self, index: CombinedIndex) -> list:
         """Every plain word list's matches, found in one pass and shared by all rules."""
@@ -60,13 +102,6 @@ class Scan:
         if self._words is None:
             self._words = TextWords(self.text)
         return self._words
-
-    @property
-    def lower(self) -> str:
-        """The text in lower case, for the literal prefilters (containment only, never offsets)."""
-        if self._lower is None:
-            self._lower = self.text.lower()
-        return self._lower
 
     def word_index(self, offset: int) -> int:
         """The number of words that start before `offset`: proximity is counted in words."""
@@ -85,11 +120,13 @@ class Matcher:
         """The spans this matcher finds, leaving out any that overlap `excluded` (a rule's `except`
         phrases): an excepted word does not count anywhere in the rule, not even as one side of a
         `near`."""
-        # Shared sub-trees (a lexicon used by several rules) run once per text.
-        key = (id(self), excluded)
-        cached = scan.cache.get(key)
+        # Shared sub-trees (a lexicon used by several rules) run once per text. Matchers hash by
+        # identity, so the matcher itself is the key when nothing is excluded (the common case).
+        key = (self, excluded) if excluded else self
+        cache = scan.cache
+        cached = cache.get(key)
         if cached is None:
-            cached = scan.cache[key] = self._find(scan, excluded)
+            cached = cache[key] = self._find(scan, excluded)
         return cached
 
     def _find(self, scan: Scan, excluded: tuple[Span, ...]) -> list[Span]:  # pragma: no cover - abstract
@@ -115,21 +152,75 @@ class RegexMatcher(LeafMatcher):
     # patterns from the expression (prefilter.py). A text with none is not scanned at all, which is
     # most rules on most posts. None means always scan.
     literals: tuple[str, ...] | None = None
+    # The rule set's literal scanner, when it holds these literals: then their occurrences come from
+    # its one pass, and a long text is scanned only around them.
+    scanner: LiteralScanner | None = field(default=None, repr=False)
 
     def __post_init__(self):
         if self.literals is None:
             self.literals = required_literals(self.compiled.pattern)
+        self.literal_set = frozenset(self.literals) if self.literals is not None else None
+        self.reach = None
+        if self.literals is not None and self.compiled.search("") is None:  # never an empty match
+            self.reach = windows.match_reach(self.compiled.pattern, bool(self.compiled.flags & regex.IGNORECASE))
 
     def _scan(self, scan: Scan) -> list[Span]:
-        if self.literals is not None:
-            lower = scan.lower
-            if not any(literal in lower for literal in self.literals):
-                return []
+        if self.literal_set is not None:
+            if self.scanner is not None:
+                hits = scan.literal_hits(self.scanner)
+                if hits.keys().isdisjoint(self.literal_set):
+                    return []
+                if self.reach is not None and len(scan.text) >= WINDOWED_FROM:
+                    regions = self._regions(scan, hits)
+                    if regions is not None:
+                        return self._scan_regions(scan, regions)
+            else:
+                folded = scan.folded
+                if not any(literal in folded for literal in self.literals):
+                    return []
         spans = []
         for m in self.compiled.finditer(scan.text, overlapped=False, timeout=scan.timeout):
             start, end = m.span(self.group)
             if start < end:
                 spans.append((start, end))
+        return spans
+
+    def _regions(self, scan: Scan, hits: dict[str, list[int]]) -> list[tuple[int, int, int]] | None:
+        """Where matches may start, and how far each region's run must see; None when scanning the
+        whole text is as cheap (the literals are everywhere) or offsets in the folded text differ."""
+        text = scan.text
+        if len(scan.folded) != len(text):
+            return None  # folding changed the length ("ß" is "ss"): positions would not line up
+        words, gaps = scan.runs()
+        width = self.reach.width.at(words, gaps)
+        ahead = self.reach.ahead.at(words, gaps)
+        occurrences = [(start, literal) for literal in self.literal_set for start in hits.get(literal, ())]
+        # Each window costs a call (worth about _CALL_COST characters of scanning) plus its length:
+        # when the literals are everywhere, one scan of the whole text is cheaper.
+        if len(occurrences) * (width + ahead + _CALL_COST) > len(text):
+            return None
+        regions = windows.merge_windows(occurrences, self.scanner.lengths, width, len(text))
+        return [(low, high, min(len(text), high + ahead)) for low, high in regions]
+
+    def _scan_regions(self, scan: Scan, regions: list[tuple[int, int, int]]) -> list[Span]:
+        """The matches a whole-text scan finds, found region by region (see windows.py for why they
+        are the same): each run starts where the last match ended and keeps matches starting in it."""
+        spans = []
+        cursor = 0
+        deadline = time.monotonic() + scan.timeout
+        for low, high, see_to in regions:
+            if cursor > high:
+                continue
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise TimeoutError("regex timed out")
+            for m in self.compiled.finditer(scan.text, max(low, cursor), see_to, overlapped=False, timeout=remaining):
+                if m.start() > high:
+                    break
+                cursor = m.end()
+                start, end = m.span(self.group)
+                if start < end:
+                    spans.append((start, end))
         return spans
 
 
@@ -140,6 +231,8 @@ class WordListMatcher(LeafMatcher):
     index: CombinedIndex
     list_id: int
     residual: RegexMatcher | None = None
+    # As RegexMatcher.literals: each entry's longest word, or None when some entry has no plain word.
+    literals: tuple[str, ...] | None = None
 
     def _scan(self, scan: Scan) -> list[Span]:
         spans = list(scan.word_hits(self.index)[self.list_id])
@@ -168,8 +261,17 @@ def build_word_list(entries: Sequence[str], index: CombinedIndex | None = None) 
             index.add(list_id, variant)
     residual = None
     if leftovers:
-        residual = RegexMatcher(compile_words(leftovers, False), literals=word_literals(leftovers, False))
-    return WordListMatcher(index, list_id, residual)
+        # Entries with symbols ("b.", "d.o.b"): the expression's own literals keep the symbols, which
+        # makes them rarer in a text than the entries' bare words.
+        compiled = compile_words(leftovers, False)
+        residual = RegexMatcher(compiled, literals=required_literals(compiled.pattern) or word_literals(leftovers, False))
+    # The rule-level prefilter's literals: each indexed entry's longest word, and the residual's own.
+    literals = None
+    indexed = [e for e in entries if e.strip() and e not in leftovers]
+    plain = word_literals(indexed, False) if indexed else ()
+    if plain is not None and (residual is None or residual.literals is not None):
+        literals = tuple(sorted(set(plain) | set(residual.literals if residual is not None else ())))
+    return WordListMatcher(index, list_id, residual, literals)
 
 
 @dataclass(eq=False)
@@ -263,7 +365,7 @@ def word_atoms(entry: str, obfuscated: bool) -> tuple[tuple[str, ...], bool]:
             atoms.append("'?")
         elif obfuscated and ch.isalpha():
             chars = _LEET.get(ch, ch) + (_MASK if i > 0 else "")
-            atoms.append("[" + regex.escape(chars, special_only=False) + "]+")
+            atoms.append("[" + regex.escape(chars, special_only=False) + f"]{{1,{_MAX_DISGUISED_RUN}}}")
         else:
             atoms.append(regex.escape(ch))
     return tuple(atoms), prefix
@@ -336,4 +438,5 @@ def compile_words(entries: Sequence[str], obfuscated: bool, *, before: str = "",
         node[_END] = node.get(_END, False) or prefix
     if not trie:
         return regex.compile(r"(?!)")  # an empty list matches nothing
-    return regex.compile(f"{before}{_NOT_BEFORE}(?:{_render(trie)}){_NOT_AFTER}{after}", regex.IGNORECASE)
+    not_before = _NOT_BEFORE_DISGUISED if obfuscated else _NOT_BEFORE
+    return regex.compile(f"{before}{not_before}(?:{_render(trie)}){_NOT_AFTER}{after}", regex.IGNORECASE)

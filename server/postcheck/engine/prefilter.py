@@ -12,9 +12,24 @@ import re._parser as sre_parse
 
 import regex
 
-# The `regex` module's Unicode properties are unknown to the standard parser; for this analysis they
-# are just "some character", which is what \w stands for here.
-_PROPERTY = regex.compile(r"\\[pP]\{[^}]*\}")
+# The `regex` module's Unicode properties are unknown to the standard parser. For these analyses a
+# property of letters, digits, marks, punctuation or symbols is "some character that is not white
+# space", which \w stands for well enough; any other (\p{Z}, \P{...}, scripts) stops the analysis.
+_PROPERTY = regex.compile(r"(\\\\)|\\p\{(?:L[ultmo]?|N[dlo]?|M[nce]?|P[cdseifo]?|S[mcko]?)\}|\\[pPX]|\\N\{")
+
+
+def properties_as_word(pattern: str) -> str:
+    """The pattern with each such property written \\w; raises ValueError for any other property. An
+    escaped backslash stays as it is."""
+    def swap(m):
+        if m.group(1):
+            return m.group(1)
+        if m.group(0).startswith("\\p{"):
+            return "\\w"
+        raise ValueError("a property these analyses do not know")
+    return _PROPERTY.sub(swap, pattern)
+
+
 _REPEATS = (sre.MAX_REPEAT, sre.MIN_REPEAT, getattr(sre, "POSSESSIVE_REPEAT", sre.MAX_REPEAT))
 
 
@@ -37,7 +52,7 @@ def _required(items) -> set[str] | None:
 
     for op, av in items:
         if op is sre.LITERAL:
-            run.append(chr(av).lower())
+            run.append(chr(av).casefold())
             continue
         close_run()
         if op is sre.SUBPATTERN:
@@ -64,9 +79,10 @@ def _required(items) -> set[str] | None:
 
 
 def required_literals(pattern: str) -> tuple[str, ...] | None:
-    """Lower-case strings at least one of which is in every text the pattern matches, or None."""
+    """Case-folded strings at least one of which is in every match of the pattern (within the text it
+    consumes, so also in the case-folded text), or None."""
     try:
-        parsed = sre_parse.parse(_PROPERTY.sub(r"\\w", pattern))
+        parsed = sre_parse.parse(properties_as_word(pattern))
     except Exception:  # syntax only the regex module knows: no prefilter, always scan
         return None
     found = _required(parsed)

@@ -10,6 +10,7 @@ import regex
 
 from postcheck.engine import matchers as m
 from postcheck.engine.detectors import build_detectors
+from postcheck.engine.literal_scan import LiteralScanner
 from postcheck.engine.organisation import Organisation
 
 # A group that repeats something which itself repeats, e.g. (a+)+ or (\w+\s?)*: the classic shape of
@@ -39,6 +40,9 @@ class CompiledRule:
     fix: Mapping[str, str] | None
     examples: Mapping[str, list]
     source: str
+    # Literals at least one of which a text must contain for `match` to find anything (None: no such
+    # set is known). A rule whose literals are all absent is skipped without walking its tree.
+    needs: frozenset[str] | None = None
 
     def applies(self, account: str, reply: bool, election_active: bool, profile_disclaimer: bool) -> bool:
         when = self.when
@@ -61,6 +65,8 @@ class RuleSet:
     organisation: Organisation
     version: str
     lexicon_names: frozenset[str] = field(default_factory=frozenset)
+    # Finds every rule's and pattern's literals in one pass per check (literal_scan.py).
+    literals: LiteralScanner = field(default_factory=LiteralScanner)
 
     def rule(self, rule_id: str) -> CompiledRule | None:
         return next((r for r in self.rules if r.id == rule_id), None)
@@ -72,6 +78,19 @@ class _Compiler:
         self.detectors = build_detectors(organisation)
         self._shared: dict[object, m.Matcher] = {}
         self._word_index = m.CombinedIndex()  # every plain word list of the rule set, looked up together
+        self.literals = LiteralScanner()       # every literal of the rule set, found together
+
+    def _scanned(self, matcher: m.Matcher) -> m.Matcher:
+        """Hands a leaf's literals to the rule set's scanner, so one pass finds them for every rule."""
+        if isinstance(matcher, m.RegexMatcher) and matcher.literals is not None:
+            self.literals.add(matcher.literals)
+            matcher.scanner = self.literals
+        elif isinstance(matcher, m.WordListMatcher):
+            if matcher.literals is not None:
+                self.literals.add(matcher.literals)
+            if matcher.residual is not None:
+                self._scanned(matcher.residual)
+        return matcher
 
     def node(self, node: Mapping, where: str) -> m.Matcher:
         # Identical sub-trees, in one rule or across rules, compile once and so run once per text.
@@ -109,7 +128,7 @@ class _Compiler:
             compiled = regex.compile("|".join(sources), flags)
             if group and group not in compiled.groupindex:
                 raise RuleCompileError(f"{where}: pattern has no group named '{group}'")
-            return m.RegexMatcher(compiled, group)
+            return self._scanned(m.RegexMatcher(compiled, group))
         if "detector" in node:
             name = node["detector"]
             if name not in self.detectors:
@@ -131,11 +150,27 @@ class _Compiler:
         key = (words, obfuscated)
         if key not in self._shared:
             if obfuscated:  # disguised spellings need the regular expression's character classes
-                self._shared[key] = m.RegexMatcher(m.compile_words(words, obfuscated),
-                                                   literals=m.word_literals(words, obfuscated))
+                self._shared[key] = self._scanned(m.RegexMatcher(m.compile_words(words, obfuscated),
+                                                                 literals=m.word_literals(words, obfuscated)))
             else:
-                self._shared[key] = m.build_word_list(words, self._word_index)
+                self._shared[key] = self._scanned(m.build_word_list(words, self._word_index))
         return self._shared[key]
+
+
+def _needs(matcher: m.Matcher) -> frozenset[str] | None:
+    """Literals one of which a text must contain for the matcher to find anything, or None."""
+    if isinstance(matcher, m.RegexMatcher):
+        return matcher.literal_set if matcher.scanner is not None else None
+    if isinstance(matcher, m.WordListMatcher):
+        return frozenset(matcher.literals) if matcher.literals is not None else None
+    if isinstance(matcher, m.AnyMatcher):  # any child may match: the union of their needs
+        needs = [_needs(child) for child in matcher.children]
+        return None if not needs or any(n is None for n in needs) else frozenset().union(*needs)
+    if isinstance(matcher, (m.AllMatcher, m.NearMatcher)):  # every child must match: any one's needs will do
+        children = matcher.children if isinstance(matcher, m.AllMatcher) else (matcher.first, matcher.second)
+        known = [n for n in (_needs(child) for child in children) if n is not None]
+        return min(known, key=len) if known else None
+    return None  # detectors, `not`
 
 
 def _fill(text: str, values: Mapping[str, str]) -> str:
@@ -156,15 +191,17 @@ def compile_rule_set(rules: list[dict], lexicons: Mapping[str, tuple[list[str], 
     for rule in rules:
         where = f"{rule['_source']}: rule {rule['id']}"
         fix = {k: _fill(v, values) for k, v in rule["fix"].items()} if rule.get("fix") else None
+        match = compiler.node(rule["match"], f"{where}: match")
         compiled.append(CompiledRule(
             id=rule["id"], category=rule["category"], severity=rule["severity"],
             title=_fill(rule["title"], values), message=_fill(rule["message"], values),
             advice=_fill(rule["advice"], values), policy=rule["policy"], when=rule["when"],
             whole_post=rule["whole_post"], enabled=rule["enabled"],
-            match=compiler.node(rule["match"], f"{where}: match"),
+            match=match, needs=_needs(match),
             except_=compiler.node(rule["except_"], f"{where}: except") if rule.get("except_") else None,
             unless=compiler.node(rule["unless"], f"{where}: unless") if rule.get("unless") else None,
             fix=fix, examples=rule["examples"], source=rule["_source"],
         ))
     version = hashlib.sha256(fingerprint.encode()).hexdigest()[:12]
-    return RuleSet(tuple(compiled), organisation, version, frozenset(all_lexicons))
+    compiler.literals.freeze()
+    return RuleSet(tuple(compiled), organisation, version, frozenset(all_lexicons), compiler.literals)

@@ -1,0 +1,166 @@
+"""Long texts are scanned only around the literals every match needs (windows.py, literal_scan.py), and
+rules whose literals are absent are skipped. Both must change nothing but the time taken: these tests
+compare every pattern of the real rule pack, and every rule, with and without them."""
+import dataclasses
+import json
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from postcheck.engine import Draft, check, load_rule_pack
+from postcheck.engine import matchers as m
+from postcheck.engine.literal_scan import LiteralScanner
+from postcheck.engine.text import normalise
+from postcheck.engine.windows import Width, match_reach, merge_windows
+from tests.conftest import RULES_DIR
+
+CORPUS = RULES_DIR.parent / "tests" / "corpus" / "posts.jsonl"
+POSTS = [json.loads(line)["text"] for line in CORPUS.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+@pytest.fixture(scope="module")
+def ruleset():
+    return load_rule_pack(RULES_DIR)
+
+
+def _pattern_matchers(ruleset):
+    seen, out = set(), []
+
+    def walk(node):
+        if node is None or id(node) in seen:
+            return
+        seen.add(id(node))
+        if isinstance(node, m.RegexMatcher):
+            out.append(node)
+        for child in (getattr(node, "children", ()) or ()):
+            walk(child)
+        for name in ("first", "second", "child", "residual"):
+            walk(getattr(node, name, None))
+
+    for rule in ruleset.rules:
+        for tree in (rule.match, rule.except_, rule.unless):
+            walk(tree)
+    return out
+
+
+def _whole_text(matcher, text):
+    spans = []
+    for found in matcher.compiled.finditer(text, overlapped=False, timeout=5):
+        start, end = found.span(matcher.group)
+        if start < end:
+            spans.append((start, end))
+    return spans
+
+
+# Long texts from real posts, joined by the separators and oddities windows must cope with.
+_LONG_TEXTS = st.lists(
+    st.one_of(st.sampled_from(POSTS), st.sampled_from([" ", "\n\n", " — ", "…", "ß", "İ", "😀", "a" * 60, "_ _ _", "-- --"])),
+    min_size=30, max_size=80,
+).map(" ".join).filter(lambda text: len(text) >= m.WINDOWED_FROM)
+
+
+def test_every_pattern_finds_the_same_in_windows_as_in_the_whole_text(ruleset):
+    matchers = [p for p in _pattern_matchers(ruleset) if p.scanner is not None]
+    windowed = [p for p in matchers if p.reach is not None]
+    assert len(windowed) > len(matchers) // 2, "most patterns should be bounded, and so windowed"
+    used = {"windows": 0}
+
+    @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
+    @given(_LONG_TEXTS)
+    def same(text):
+        text = normalise(text)
+        scan = m.Scan(text, timeout=5)
+        hits = scan.literal_hits(ruleset.literals)
+        for matcher in matchers:
+            if matcher.reach is not None and matcher._regions(scan, hits) is not None:
+                used["windows"] += 1
+            assert matcher._scan(scan) == _whole_text(matcher, text), matcher.compiled.pattern[:120]
+
+    same()
+    assert used["windows"] > 0, "no pattern ever ran in windows: the test would prove nothing"
+
+
+def test_skipping_rules_whose_literals_are_absent_changes_no_answer(ruleset):
+    unskipped = dataclasses.replace(ruleset, rules=tuple(dataclasses.replace(r, needs=None) for r in ruleset.rules))
+    skippable = [r for r in ruleset.rules if r.needs is not None]
+    assert len(skippable) > len(ruleset.rules) // 2
+    texts = POSTS + [" ".join(POSTS[i:i + 25]) for i in range(0, len(POSTS), 25)]
+    for text in texts:
+        for account in ("personal", "council"):
+            draft = Draft(text=text, account_type=account)
+            assert [w.as_dict() for w in check(ruleset, draft)] == [w.as_dict() for w in check(unskipped, draft)], text[:80]
+
+
+def test_a_rule_is_skipped_when_none_of_its_literals_is_in_the_text(ruleset, monkeypatch):
+    evaluated = []
+    original = m.Matcher.find
+
+    def counting(self, scan, excluded=()):
+        evaluated.append(self)
+        return original(self, scan, excluded)
+
+    monkeypatch.setattr(m.Matcher, "find", counting)
+    text = "Lovely sunny morning for the parkrun"
+    present = m.Scan(text).literal_hits(ruleset.literals).keys()
+    absent = [r for r in ruleset.rules if r.needs is not None and present.isdisjoint(r.needs)]
+    others = {r.match for r in ruleset.rules if r not in absent}
+    check(ruleset, Draft(text=text))
+    roots = {r.match for r in absent} - others
+    assert len(roots) > 5 and not roots & set(evaluated)
+
+
+@pytest.mark.parametrize("pattern, expected", [
+    (r"\bcash\b", Width(4)),
+    (r"\bsend (?:me|us) (?:£\d{1,4}|cash)", Width(13)),
+    (r"\b\p{Lu}\p{Ll}+ from (?:IT|HR)\b", Width(9, 1, 0)),
+    (r"\bhe\s+said\b", Width(6, 0, 1)),
+    (r"\bkeep talking\W+see what happens\b", Width(28, 0, 1)),
+    (r"\bi (?:\w+ ){0,3}team\b", Width(9, 3, 0)),
+])
+def test_the_width_of_a_match_is_bounded_by_the_text_s_runs(pattern, expected):
+    assert match_reach(pattern, True).width == expected
+
+
+@pytest.mark.parametrize("pattern", [r"a.*b", r"(?:\w+ )+team", r"[\w ]+council", r"(a)\1", r"\S+@"])
+def test_patterns_without_a_bound_are_scanned_whole(pattern):
+    assert match_reach(pattern, True) is None
+
+
+def test_lookaheads_widen_what_a_window_must_see():
+    reach = match_reach(r"\bname(?= (?:mentions|thinks)\b)", False)
+    assert reach.width == Width(4)
+    assert reach.ahead.at(0, 0) >= 4 + len(" mentions") + 1
+
+
+def test_windows_merge_and_stay_inside_the_text():
+    lengths = {"cash": 4, "bung": 4}
+    assert merge_windows([(10, "cash"), (12, "bung"), (500, "cash")], lengths, 20, 1000) == [(0, 12), (484, 500)]
+
+
+def test_the_literal_scanner_finds_every_occurrence_even_overlapping():
+    scanner = LiteralScanner()
+    scanner.add(["ab", "b", "abab"])
+    with pytest.raises(RuntimeError):
+        scanner.find("abab")  # not frozen yet: the automaton must be built before threads share it
+    scanner.freeze()
+    assert scanner.find("xabab") == {"ab": [1, 3], "b": [2, 4], "abab": [1]}
+    with pytest.raises(RuntimeError):
+        scanner.add(["late"])
+
+
+@pytest.mark.parametrize("text", ["@" * 100_000, "$" * 100_000, "a" + "*" * 99_998 + "x", ("a" + "*" * 12 + "x ") * 7000])
+def test_disguised_words_cannot_be_made_to_backtrack_for_ever(ruleset, text):
+    """Runs of stand-in characters used to be tried from every position (time growing with the square
+    of the run) and hit the timeout, skipping the rule. A generous timeout must now be enough."""
+    strong = ruleset.rule("offensive.strong-language")
+    check(ruleset, Draft(text=text), timeout=2.0)  # raises nothing; a timeout would only be logged
+    disguised = [p for p in _pattern_matchers(ruleset) if p.literals is None and "@" in p.compiled.pattern]
+    assert strong is not None and disguised
+    for matcher in disguised:
+        matcher._scan(m.Scan(text, timeout=2.0))  # TimeoutError would fail the test
+
+
+@pytest.mark.parametrize("text", ["what the f*ck", "#fuck this", "sh1t happens", "fuuuuuuck", "what an @rsehole", "f**king hell"])
+def test_disguised_words_are_still_found(ruleset, text):
+    assert "offensive.strong-language" in [w.rule for w in check(ruleset, Draft(text=text))]
