@@ -36,6 +36,33 @@ _STREET_ADDRESS = regex.compile(
 _SERVICE_NUMBER_TYPES = {phonenumbers.PhoneNumberType.TOLL_FREE, phonenumbers.PhoneNumberType.SHARED_COST,
                          phonenumbers.PhoneNumberType.PREMIUM_RATE, phonenumbers.PhoneNumberType.UAN}
 _PHONE_SHAPE = regex.compile(r"(?:\+|\b0)[\d\s().-]{8,}\d")
+# Text either side of a phone-shaped run that the parser also reads ("tel.", an extension).
+_PHONE_MARGIN = 24
+_BREAKS = " \n\t"
+
+
+def _stretches_with(text: str, char: str) -> list[tuple[int, int]]:
+    """The stretches between spaces, tabs or line breaks that contain `char`, in order. An email
+    address lies within one, so a long post with a few @ is not scanned word by word."""
+    stretches: list[tuple[int, int]] = []
+    at = text.find(char)
+    while at != -1:
+        start = max(text.rfind(b, 0, at) for b in _BREAKS) + 1
+        ends = [e for e in (text.find(b, at) for b in _BREAKS) if e != -1]
+        end = min(ends) if ends else len(text)
+        stretches.append((start, end))
+        at = text.find(char, end)
+    return stretches
+
+
+def _merged(regions: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    out: list[list[int]] = []
+    for low, high in sorted(regions):
+        if out and low <= out[-1][1]:
+            out[-1][1] = max(out[-1][1], high)
+        else:
+            out.append([low, high])
+    return [(a, b) for a, b in out]
 
 
 def _nhs_check_digit_ok(digits: str) -> bool:
@@ -92,27 +119,31 @@ def build_detectors(org: Organisation) -> dict[str, Detector]:
     office_text = [a.lower() for a in org.addresses]
 
     def phone_numbers(text: str) -> list[Span]:
-        if not _PHONE_SHAPE.search(text, timeout=_TIMEOUT):
-            return []  # most posts have no number at all: skip the parser
+        # The parser is slow: it reads only around phone-shaped runs, and most posts have none.
+        shapes = [(max(0, m.start() - _PHONE_MARGIN), m.end() + _PHONE_MARGIN)
+                  for m in _PHONE_SHAPE.finditer(text, timeout=_TIMEOUT)]
         spans = []
-        for match in phonenumbers.PhoneNumberMatcher(text, org.phone_region, leniency=phonenumbers.Leniency.POSSIBLE):
-            e164 = phonenumbers.format_number(match.number, phonenumbers.PhoneNumberFormat.E164)
-            if (e164 in official_numbers or e164.startswith(official_prefixes)
-                    or phonenumbers.number_type(match.number) in _SERVICE_NUMBER_TYPES):
-                continue
-            spans.append((match.start, match.end))
+        for low, high in _merged(shapes):
+            for match in phonenumbers.PhoneNumberMatcher(text[low:high], org.phone_region,
+                                                         leniency=phonenumbers.Leniency.POSSIBLE):
+                e164 = phonenumbers.format_number(match.number, phonenumbers.PhoneNumberFormat.E164)
+                if (e164 in official_numbers or e164.startswith(official_prefixes)
+                        or phonenumbers.number_type(match.number) in _SERVICE_NUMBER_TYPES):
+                    continue
+                spans.append((low + match.start, low + match.end))
         return spans
 
     def email_addresses(text: str) -> list[Span]:
         spans = []
-        for m in _EMAIL.finditer(text, timeout=_TIMEOUT):
-            domain = m.group(1).lower()
-            address = m.group(0).lower()
-            if address in official_addresses:
-                continue
-            if any(domain == d or domain.endswith("." + d) for d in official_domains):
-                continue
-            spans.append(m.span())
+        for low, high in _stretches_with(text, "@"):
+            for m in _EMAIL.finditer(text, low, high, timeout=_TIMEOUT):
+                domain = m.group(1).lower()
+                address = m.group(0).lower()
+                if address in official_addresses:
+                    continue
+                if any(domain == d or domain.endswith("." + d) for d in official_domains):
+                    continue
+                spans.append(m.span())
         return spans
 
     def _not_an_office(text: str, spans: list[Span]) -> list[Span]:

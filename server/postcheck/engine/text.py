@@ -4,6 +4,10 @@ Matching runs on Python strings (code points) but the browser counts UTF-16 code
 leaves the engine converted. Normalisation must never change the length of the text, or the spans would
 no longer point at the words the person typed.
 """
+import regex
+
+# Characters outside the Basic Multilingual Plane: each takes two UTF-16 code units.
+_ASTRAL = regex.compile(r"[\U00010000-\U0010FFFF]")
 
 # Typographic variants that phones insert for the plain characters rules are written with.
 _SAME_LENGTH_FOLD = str.maketrans({
@@ -25,7 +29,7 @@ class Utf16Offsets:
     def __init__(self, text: str):
         # Only characters outside the Basic Multilingual Plane take two code units; most posts have
         # none, and then the offsets are the same and no table is built.
-        if all(ord(ch) < 0x10000 for ch in text):
+        if text.isascii() or _ASTRAL.search(text) is None:  # both run in C, unlike a loop over the text
             self._prefix = None
         else:
             prefix = [0] * (len(text) + 1)
@@ -41,4 +45,4 @@ class Utf16Offsets:
 
 
 def utf16_length(text: str) -> int:
-    return len(text) + sum(1 for ch in text if ord(ch) >= 0x10000)
+    return len(text) if text.isascii() else len(text) + len(_ASTRAL.findall(text))
