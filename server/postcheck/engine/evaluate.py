@@ -103,8 +103,8 @@ def check(ruleset: RuleSet, draft: Draft, election: ElectionState = NO_ELECTION,
     for rule in ruleset.rules:
         if not rule.enabled or not rule.applies(account, draft.reply, election.active, draft.profile_disclaimer):
             continue
-        if rule.needs is not None and present.isdisjoint(rule.needs):
-            continue  # none of the words the rule needs is in the text
+        if rule.needs is not None and any(present.isdisjoint(clause) for clause in rule.needs):
+            continue  # the text lacks words the rule cannot match without
         try:
             found = evaluate_rule(rule, scan)
         except TimeoutError:

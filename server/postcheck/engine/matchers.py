@@ -15,7 +15,7 @@ import regex
 
 from postcheck.engine import windows
 from postcheck.engine.literal_scan import LiteralScanner
-from postcheck.engine.prefilter import required_literals
+from postcheck.engine.prefilter import required_clauses, required_literals
 from postcheck.engine.word_index import CombinedIndex, TextWords, parse_entry
 
 Span = tuple[int, int]
@@ -158,25 +158,31 @@ class RegexMatcher(LeafMatcher):
 
     def __post_init__(self):
         if self.literals is None:
-            self.literals = required_literals(self.compiled.pattern)
-        self.literal_set = frozenset(self.literals) if self.literals is not None else None
+            # A pattern may need several literals at once ("i'm", " the " and " team"): each set
+            # is a requirement, and the strictest also serves as `literals`.
+            self.clauses = required_clauses(self.compiled.pattern)
+            self.literals = tuple(sorted(self.clauses[0])) if self.clauses else None
+        else:
+            self.clauses = (frozenset(self.literals),)
         self.reach = None
-        if self.literals is not None and self.compiled.search("") is None:  # never an empty match
+        if self.clauses is not None and self.compiled.search("") is None:  # never an empty match
             self.reach = windows.match_reach(self.compiled.pattern, bool(self.compiled.flags & regex.IGNORECASE))
 
     def _scan(self, scan: Scan) -> list[Span]:
-        if self.literal_set is not None:
+        if self.clauses is not None:
             if self.scanner is not None:
                 hits = scan.literal_hits(self.scanner)
-                if hits.keys().isdisjoint(self.literal_set):
-                    return []
+                present = hits.keys()
+                for clause in self.clauses:
+                    if present.isdisjoint(clause):
+                        return []
                 if self.reach is not None and len(scan.text) >= WINDOWED_FROM:
                     regions = self._regions(scan, hits)
                     if regions is not None:
                         return self._scan_regions(scan, regions)
             else:
                 folded = scan.folded
-                if not any(literal in folded for literal in self.literals):
+                if not all(any(literal in folded for literal in clause) for clause in self.clauses):
                     return []
         spans = []
         for m in self.compiled.finditer(scan.text, overlapped=False, timeout=scan.timeout):
@@ -194,7 +200,9 @@ class RegexMatcher(LeafMatcher):
         words, gaps = scan.runs()
         width = self.reach.width.at(words, gaps)
         ahead = self.reach.ahead.at(words, gaps)
-        occurrences = [(start, literal) for literal in self.literal_set for start in hits.get(literal, ())]
+        # Every match holds a literal of every requirement: the one rarest in this text makes the fewest windows.
+        occurrences = min(([(start, literal) for literal in clause for start in hits.get(literal, ())]
+                           for clause in self.clauses), key=len)
         # Each window costs a call (worth about _CALL_COST characters of scanning) plus its length:
         # when the literals are everywhere, one scan of the whole text is cheaper.
         if len(occurrences) * (width + ahead + _CALL_COST) > len(text):

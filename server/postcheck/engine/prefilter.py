@@ -33,21 +33,35 @@ def properties_as_word(pattern: str) -> str:
 _REPEATS = (sre.MAX_REPEAT, sre.MIN_REPEAT, getattr(sre, "POSSESSIVE_REPEAT", sre.MAX_REPEAT))
 
 
-def _best(candidates: list[set[str]]) -> set[str] | None:
-    """The most selective requirement: the set whose shortest literal is longest, then the smallest set."""
-    usable = [c for c in candidates if c and all(c)]
-    if not usable:
-        return None
-    return max(usable, key=lambda c: (min(len(s) for s in c), -len(c)))
+def _selectivity(clause: frozenset[str]) -> tuple[int, int]:
+    """Longer literals are rarer, and fewer alternatives are stricter."""
+    return min(len(literal) for literal in clause), -len(clause)
 
 
-def _required(items) -> set[str] | None:
-    candidates: list[set[str]] = []
+# A pattern keeps its few strictest requirements: each one more is a set test per check.
+_MAX_CLAUSES = 4
+_MIN_EXTRA_LITERAL = 4
+# Alternatives are combined this many ways (see combine_alternatives).
+_BRANCH_COMBINATIONS = 3
+
+
+def combine_alternatives(branches: list[list[frozenset[str]]]) -> list[frozenset[str]]:
+    """Requirements of an alternation. "(A1 and A2) or (B1 and B2)" implies "A1 or B1", "A2 or B2" and
+    every other choice of one requirement per branch, so a few such unions are all requirements."""
+    if not branches or not all(branches):
+        return []  # some branch requires nothing, so the alternation requires nothing
+    return [frozenset().union(*(clauses[min(i, len(clauses) - 1)] for clauses in branches))
+            for i in range(_BRANCH_COMBINATIONS)]
+
+
+def _clauses(items) -> list[frozenset[str]]:
+    """Every match must contain a literal of each returned set (a conjunction of alternatives)."""
+    found: list[frozenset[str]] = []
     run: list[str] = []
 
     def close_run():
         if run:
-            candidates.append({"".join(run)})
+            found.append(frozenset(["".join(run)]))
             run.clear()
 
     for op, av in items:
@@ -56,34 +70,39 @@ def _required(items) -> set[str] | None:
             continue
         close_run()
         if op is sre.SUBPATTERN:
-            found = _required(av[-1])
-            if found:
-                candidates.append(found)
+            found.extend(_clauses(av[-1]))
         elif op is sre.BRANCH:
-            branches = [_required(branch) for branch in av[1]]
-            if branches and all(branches):
-                candidates.append(set().union(*branches))
+            found.extend(combine_alternatives([_clauses(branch) for branch in av[1]]))
         elif op in _REPEATS:
             low, _high, sub = av
             if low >= 1:
-                found = _required(sub)
-                if found:
-                    candidates.append(found)
-        elif op is sre.ATOMIC_GROUP if hasattr(sre, "ATOMIC_GROUP") else False:
-            found = _required(av)
-            if found:
-                candidates.append(found)
+                found.extend(_clauses(sub))
+        elif op is getattr(sre, "ATOMIC_GROUP", None):
+            found.extend(_clauses(av))
         # Anything else (classes, anchors, lookarounds, backreferences) requires no literal.
     close_run()
-    return _best(candidates)
+    usable = {clause for clause in found if clause and all(clause)}
+    # A requirement implied by a stricter one (a subset of it) adds nothing.
+    kept = [c for c in usable if not any(other < c for other in usable)]
+    ordered = sorted(kept, key=_selectivity, reverse=True)
+    # Beyond the strictest, a requirement of short literals ("in", "me") is met by nearly every text
+    # and only adds occurrences for the literal scanner to report.
+    return ordered[:1] + [c for c in ordered[1:_MAX_CLAUSES] if _selectivity(c)[0] >= _MIN_EXTRA_LITERAL]
+
+
+def required_clauses(pattern: str) -> tuple[frozenset[str], ...] | None:
+    """Sets of case-folded strings such that every match of the pattern contains one string of each
+    set (within the text it consumes, so also in the case-folded text); None when none is known.
+    The strictest set comes first."""
+    try:
+        parsed = sre_parse.parse(properties_as_word(pattern))
+    except Exception:  # syntax only the regex module knows: no prefilter, always scan
+        return None
+    return tuple(_clauses(parsed)) or None
 
 
 def required_literals(pattern: str) -> tuple[str, ...] | None:
     """Case-folded strings at least one of which is in every match of the pattern (within the text it
     consumes, so also in the case-folded text), or None."""
-    try:
-        parsed = sre_parse.parse(properties_as_word(pattern))
-    except Exception:  # syntax only the regex module knows: no prefilter, always scan
-        return None
-    found = _required(parsed)
-    return tuple(sorted(found)) if found else None
+    clauses = required_clauses(pattern)
+    return tuple(sorted(clauses[0])) if clauses else None

@@ -12,6 +12,7 @@ from postcheck.engine import matchers as m
 from postcheck.engine.detectors import build_detectors
 from postcheck.engine.literal_scan import LiteralScanner
 from postcheck.engine.organisation import Organisation
+from postcheck.engine.prefilter import combine_alternatives
 
 # A group that repeats something which itself repeats, e.g. (a+)+ or (\w+\s?)*: the classic shape of
 # catastrophic backtracking. Rule patterns of that shape are refused at load.
@@ -40,9 +41,9 @@ class CompiledRule:
     fix: Mapping[str, str] | None
     examples: Mapping[str, list]
     source: str
-    # Literals at least one of which a text must contain for `match` to find anything (None: no such
-    # set is known). A rule whose literals are all absent is skipped without walking its tree.
-    needs: frozenset[str] | None = None
+    # Sets of literals: a text must contain one literal of each set for `match` to find anything (None:
+    # nothing is known). A rule missing any of them is skipped without walking its tree.
+    needs: tuple[frozenset[str], ...] | None = None
 
     def applies(self, account: str, reply: bool, election_active: bool, profile_disclaimer: bool) -> bool:
         when = self.when
@@ -82,8 +83,9 @@ class _Compiler:
 
     def _scanned(self, matcher: m.Matcher) -> m.Matcher:
         """Hands a leaf's literals to the rule set's scanner, so one pass finds them for every rule."""
-        if isinstance(matcher, m.RegexMatcher) and matcher.literals is not None:
-            self.literals.add(matcher.literals)
+        if isinstance(matcher, m.RegexMatcher) and matcher.clauses is not None:
+            for clause in matcher.clauses:
+                self.literals.add(clause)
             matcher.scanner = self.literals
         elif isinstance(matcher, m.WordListMatcher):
             if matcher.literals is not None:
@@ -157,19 +159,22 @@ class _Compiler:
         return self._shared[key]
 
 
-def _needs(matcher: m.Matcher) -> frozenset[str] | None:
-    """Literals one of which a text must contain for the matcher to find anything, or None."""
+def _needs(matcher: m.Matcher) -> tuple[frozenset[str], ...] | None:
+    """Sets of literals such that a text must hold one literal of each set for the matcher to find
+    anything, or None when nothing is known."""
     if isinstance(matcher, m.RegexMatcher):
-        return matcher.literal_set if matcher.scanner is not None else None
+        return matcher.clauses if matcher.scanner is not None else None
     if isinstance(matcher, m.WordListMatcher):
-        return frozenset(matcher.literals) if matcher.literals is not None else None
-    if isinstance(matcher, m.AnyMatcher):  # any child may match: the union of their needs
+        return (frozenset(matcher.literals),) if matcher.literals is not None else None
+    if isinstance(matcher, m.AnyMatcher):  # any child may match: one requirement of each, together
         needs = [_needs(child) for child in matcher.children]
-        return None if not needs or any(n is None for n in needs) else frozenset().union(*needs)
-    if isinstance(matcher, (m.AllMatcher, m.NearMatcher)):  # every child must match: any one's needs will do
+        if not needs or any(n is None for n in needs):
+            return None
+        return tuple(dict.fromkeys(combine_alternatives([list(n) for n in needs])))
+    if isinstance(matcher, (m.AllMatcher, m.NearMatcher)):  # every child must match: all their requirements
         children = matcher.children if isinstance(matcher, m.AllMatcher) else (matcher.first, matcher.second)
-        known = [n for n in (_needs(child) for child in children) if n is not None]
-        return min(known, key=len) if known else None
+        clauses = [c for n in (_needs(child) for child in children) if n is not None for c in n]
+        return tuple(dict.fromkeys(clauses)) or None
     return None  # detectors, `not`
 
 
