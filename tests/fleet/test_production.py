@@ -40,6 +40,8 @@ def test_ready_version_metrics_and_logs(production_server):
         assert response.headers["X-Request-Id"] == "req-fleet-1"
     assert requests.post(f"{url}/api/v1/check", data="{", headers={"Content-Type": "application/json"},
                          timeout=5).status_code == 400
+    lt = requests.post(f"{url}/v2/check", data={"text": DRAFT, "language": "en-GB"}, timeout=5)
+    assert lt.status_code == 200 and lt.json()["matches"]
 
     metrics = requests.get(f"{url}/metrics", timeout=5)
     assert metrics.status_code == 200
@@ -47,7 +49,9 @@ def test_ready_version_metrics_and_logs(production_server):
     samples = {line.rsplit(" ", 1)[0]: float(line.rsplit(" ", 1)[1]) for line in text.splitlines()
                if line and not line.startswith("#")}
     assert samples['postcheck_checks_total{api="v1"}'] == 6, "counts from both workers are added up"
-    assert samples['postcheck_warnings_total{category="offensive",rule="offensive.strong-language"}'] == 6
+    assert samples['postcheck_checks_total{api="languagetool"}'] == 1
+    assert samples['postcheck_warnings_total{category="offensive",rule="offensive.strong-language"}'] == 7, \
+        "warnings are counted per rule from both check APIs"
     assert samples['postcheck_check_duration_seconds_count{api="v1"}'] == 6
     assert samples['postcheck_http_requests_total{method="POST",route="/api/v1/check",status="400"}'] == 1
     assert samples["postcheck_rules_loaded"] > 0

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from flask import abort, jsonify, request
+from flask import abort, g, jsonify, request
 from flask_smorest import Blueprint
 
 from postcheck.api.schemas import CheckResponseSchema, check_request_schema
@@ -23,7 +23,9 @@ def require_json():
 
 @blp.route("/check", methods=["POST"])
 @check_limit()
-@blp.arguments(check_request_schema(LONDON), location="json")
+# An instance, not the class: webargs would otherwise build (and deep-copy the fields of) a new schema
+# for every request.
+@blp.arguments(check_request_schema(LONDON)(), location="json")
 @blp.response(200, CheckResponseSchema)
 @blp.alt_response(400, description="The body is not valid JSON")
 @blp.alt_response(413, description="The draft or the body is too long")
@@ -44,6 +46,7 @@ def check_draft(args):
                   handle=account.get("handle"), reply=args["reply"], profile_disclaimer=args["profile_disclaimer"])
     at = args["at"] or dt.datetime.now(dt.timezone.utc)
     warnings, election, version = svc.check(draft, at)
+    g.warned = [(w.rule, w.category) for w in warnings]  # for the metrics (metrics.py), never the text
     body = {"warnings": [w.as_dict() for w in warnings],
             "election": {"active": election.active, "period": election.period,
                          "stale": bool(getattr(svc.calendar.current, "stale", False))},

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from flask import Response, jsonify, request
+from flask import Response, g, jsonify, request
 from flask_limiter.errors import RateLimitExceeded
 from flask_smorest import Blueprint
 
@@ -149,13 +149,15 @@ def check():
             return rule in enabled_rules or cat in enabled_cats or cat.removeprefix("POSTCHECK_") in enabled_cats
         return True
 
+    shown = [w for w in warnings if wanted(w)]
+    g.warned = [(w.rule, w.category) for w in shown]  # for the metrics (metrics.py), never the text
     return jsonify({
         "software": {"name": "postcheck", "version": __version__, "buildDate": None, "apiVersion": 1,
                      "premium": False, "status": "", "rulesVersion": version},
         "warnings": {"incompleteResults": False},
         "language": {"name": language["name"], "code": language["longCode"],
                      "detectedLanguage": {"name": language["name"], "code": language["longCode"], "confidence": 1.0}},
-        "matches": to_matches([w for w in warnings if wanted(w)], doc),
+        "matches": to_matches(shown, doc),
         "postcheck": {"election": {"active": election.active, "period": election.period}},
     })
 
