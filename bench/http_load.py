@@ -49,6 +49,29 @@ request = function()
   i = (i % #bodies) + 1
   return wrk.format(nil, "/api/v1/check", nil, bodies[i])
 end
+
+-- Every answer's status, counted per wrk thread and printed at the end: an error is then named, not
+-- only counted.
+local threads = {{}}
+setup = function(thread)
+  table.insert(threads, thread)
+end
+statuses = {{}}
+response = function(status, headers, body)
+  statuses[status] = (statuses[status] or 0) + 1
+end
+done = function(summary, latency, requests)
+  local total = {{}}
+  for _, thread in ipairs(threads) do
+    local counts = thread:get("statuses")
+    for status, n in pairs(counts) do
+      total[status] = (total[status] or 0) + n
+    end
+  end
+  for status, n in pairs(total) do
+    io.write(string.format("status %d: %d\\n", status, n))
+  end
+end
 """
 
 
@@ -78,7 +101,8 @@ def run_wrk(url: str, script: Path, seconds: int, connections: int) -> dict:
     requests = int(re.search(r"(\d+) requests in", out).group(1))
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
     socket_errors = re.search(r"Socket errors: (.*)", out)
-    return {"requests": requests, "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
+    statuses = {int(code): int(n) for code, n in re.findall(r"^status (\d+): (\d+)$", out, re.M)}
+    return {"requests": requests, "statuses": statuses, "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
             "p50_ms": ms("50"), "p90_ms": ms("90"), "p99_ms": ms("99"),
             "non_2xx": int(errors.group(1)) if errors else 0, "socket_errors": socket_errors.group(1) if socket_errors else "none"}
 
@@ -87,6 +111,8 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--seconds", type=int, default=60)
     ap.add_argument("--connections", type=int, default=16)
+    ap.add_argument("--workers", type=int, help="gunicorn workers (default: the server's own default)")
+    ap.add_argument("--keep", action="store_true", help="keep the server's log and database (their folder is printed)")
     args = ap.parse_args()
     if not shutil.which("wrk"):
         sys.exit("wrk is not installed: apt-get install wrk")
@@ -108,6 +134,8 @@ def main():
     env = {**os.environ, "POSTCHECK_BIND": f"127.0.0.1:{port}", "POSTCHECK_DATABASE_URL": f"sqlite:///{work / 'db.sqlite3'}",
            "POSTCHECK_SECRET_KEY": "bench-" + "x" * 40, "POSTCHECK_CHECK_RATE_LIMIT": "100000000 per minute",
            "POSTCHECK_LOG_LEVEL": "WARNING"}
+    if args.workers:
+        env["POSTCHECK_WORKERS"] = str(args.workers)
     server = subprocess.Popen([str(BIN / "postcheck"), "serve", "--production"], env=env, cwd=work,
                               stdout=open(work / "server.log", "w"), stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
@@ -132,14 +160,18 @@ def main():
         print(f"{args.seconds} s, {args.connections} connections, 280-character posts, production server (gunicorn):")
         print(f"  throughput {main_run['rps']:.0f} checks/s; latency p50 {main_run['p50_ms']:.1f} ms, "
               f"p90 {main_run['p90_ms']:.1f} ms, p99 {main_run['p99_ms']:.1f} ms")
-        print(f"  errors: {main_run['non_2xx']} non-2xx, socket errors {main_run['socket_errors']}")
+        print(f"  errors: {main_run['non_2xx']} non-2xx, socket errors {main_run['socket_errors']}; "
+              f"statuses {dict(sorted(main_run['statuses'].items()))}")
         growth = (rss_late - rss_early) / rss_early * 100 if rss_early else 0.0
         print(f"  workers' memory after {warm['requests']:,} checks {rss_early:.1f} MiB; after {total:,} checks "
               f"{rss_late:.1f} MiB ({growth:+.1f}%)")
     finally:
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=30)
-        shutil.rmtree(work, ignore_errors=True)
+        if args.keep:
+            print(f"  server log and database kept in {work}")
+        else:
+            shutil.rmtree(work, ignore_errors=True)
 
 
 if __name__ == "__main__":
