@@ -49,8 +49,14 @@ SETTINGS = {
                                       "request id); never bodies, query strings or headers."),
     "METRICS_ENABLED": (True, lambda v: _parse_bool(v), "Serve Prometheus metrics at /metrics (counts and timings, never text)."),
     "BIND": ("127.0.0.1:8080", str, "Where `postcheck serve --production` (gunicorn) listens: host:port or unix:/path."),
-    "WORKERS": (0, int, "gunicorn worker processes; 0 means two per CPU core plus one."),
-    "THREADS": (4, int, "Threads per gunicorn worker."),
+    "WORKERS": (0, int, "gunicorn worker processes; 0 means one per CPU core (a check is CPU work)."),
+    "WORKER_CLASS": ("sync", lambda v: _one_of(v, ("sync", "gthread")),
+                     "gunicorn worker type: sync (one request at a time per process; needs the buffering reverse "
+                     "proxy of docs/deploying.md) or gthread (THREADS threads per process, keep-alive)."),
+    "THREADS": (4, int, "Threads per gunicorn worker, for WORKER_CLASS=gthread."),
+    "WORKER_MAX_REQUESTS": (0, int, "Replace a worker after this many requests (up to 10% more, so they do not all go at "
+                                    "once), a guard against slow leaks; 0 never does. Each replacement recompiles the "
+                                    "rules, about a second of one core, and 1,000 checks a second would make it frequent."),
     "WORKER_TIMEOUT_SECONDS": (30, int, "A worker silent for this long is restarted by gunicorn; also the graceful stop time."),
     "LT_DEFAULT_ACCOUNT": ("", lambda v: _one_of(v, ("", "personal", "council")), "Account type assumed by /v2/check (LanguageTool clients) without postcheckAccount: "
                                     "personal, council, or empty to decide from postcheckHandle (unknown means personal)."),

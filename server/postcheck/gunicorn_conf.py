@@ -26,15 +26,22 @@ if not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
 
 proc_name = "postcheck"
 bind = [_settings["BIND"]]
-workers = _settings["WORKERS"] or multiprocessing.cpu_count() * 2 + 1
-worker_class = "gthread"
-threads = _settings["THREADS"]
+# A check is CPU work, done while holding Python's global lock: one sync worker per core keeps every core
+# busy, and threads would only queue for the lock. The reverse proxy in front (nginx) buffers slow
+# clients and holds the keep-alive connections, which is what sync workers need. Measured on 2 cores
+# (bench/http_load.py): 2 sync workers answered more checks, with a far shorter tail, than 5 gthread
+# workers of 4 threads, whose keep-alive connections also stuck unevenly to one worker or another.
+worker_class = _settings["WORKER_CLASS"]
+workers = _settings["WORKERS"] or multiprocessing.cpu_count()
+threads = _settings["THREADS"] if worker_class == "gthread" else 1
 timeout = _settings["WORKER_TIMEOUT_SECONDS"]
 graceful_timeout = _settings["WORKER_TIMEOUT_SECONDS"]
 keepalive = 5
-# A worker is replaced now and then, so a slow leak cannot grow for ever; jitter spreads the restarts.
-max_requests = 10000
-max_requests_jitter = 1000
+# Replacing workers every N requests guards against slow leaks, but each new worker compiles the rules
+# (about a second of one core): at 1,000 checks a second, N = 10,000 halved throughput every few seconds.
+# The soak (bench/http_load.py --soak) shows no growth, so it is off unless IT sets it.
+max_requests = _settings["WORKER_MAX_REQUESTS"]
+max_requests_jitter = max_requests // 10
 
 # The app logs one event per request itself (path without query string, status, time, request id, in
 # JSON or plain), so gunicorn's own access log, which would add the query string, stays off.
