@@ -18,6 +18,8 @@ _SAME_LENGTH_FOLD = str.maketrans({
 
 def normalise(text: str) -> str:
     """Folds typographic punctuation to ASCII without changing the string's length."""
+    if text.isascii():
+        return text  # nothing to fold, and isascii() is a C check where translate() walks in Python
     return text.translate(_SAME_LENGTH_FOLD)
 
 
