@@ -164,3 +164,23 @@ def test_disguised_words_cannot_be_made_to_backtrack_for_ever(ruleset, text):
 @pytest.mark.parametrize("text", ["what the f*ck", "#fuck this", "sh1t happens", "fuuuuuuck", "what an @rsehole", "f**king hell"])
 def test_disguised_words_are_still_found(ruleset, text):
     assert "offensive.strong-language" in [w.rule for w in check(ruleset, Draft(text=text))]
+
+
+def test_the_chosen_requirements_do_not_depend_on_the_hash_seed():
+    """Every worker process has its own hash seed; the literal sets chosen for each pattern (and so the
+    work a check does) must not change with it."""
+    import os
+    import subprocess
+    import sys
+
+    program = ("import json, sys; sys.path.insert(0, 'server'); from postcheck.engine import load_rule_pack; "
+               "from tests.engine.test_windows import _pattern_matchers; rs = load_rule_pack('policy_rules'); "
+               "print(json.dumps(sorted([p.compiled.pattern, [sorted(c) for c in p.clauses or ()]] "
+               "for p in _pattern_matchers(rs))))")
+    outputs = set()
+    for seed in ("1", "2", "3"):
+        done = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, timeout=120,
+                              cwd=RULES_DIR.parent, env={**os.environ, "PYTHONHASHSEED": seed})
+        assert done.returncode == 0, done.stderr[-2000:]
+        outputs.add(done.stdout)
+    assert len(outputs) == 1

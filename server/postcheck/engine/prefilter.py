@@ -84,7 +84,9 @@ def _clauses(items) -> list[frozenset[str]]:
     usable = {clause for clause in found if clause and all(clause)}
     # A requirement implied by a stricter one (a subset of it) adds nothing.
     kept = [c for c in usable if not any(other < c for other in usable)]
-    ordered = sorted(kept, key=_selectivity, reverse=True)
+    # Ties broken by the literals themselves, not by set order (which follows the process's hash seed):
+    # every worker then prefilters, and so performs, the same.
+    ordered = sorted(sorted(kept, key=sorted), key=_selectivity, reverse=True)
     # Beyond the strictest, a requirement of short literals ("in", "me") is met by nearly every text
     # and only adds occurrences for the literal scanner to report.
     return ordered[:1] + [c for c in ordered[1:_MAX_CLAUSES] if _selectivity(c)[0] >= _MIN_EXTRA_LITERAL]
