@@ -184,3 +184,24 @@ def test_the_chosen_requirements_do_not_depend_on_the_hash_seed():
         assert done.returncode == 0, done.stderr[-2000:]
         outputs.add(done.stdout)
     assert len(outputs) == 1
+
+
+_SPANS = st.lists(st.tuples(st.integers(0, 200), st.integers(1, 30)).map(lambda t: (t[0], t[0] + t[1])), max_size=40)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_SPANS, _SPANS)
+def test_excluded_phrases_remove_exactly_the_overlapping_spans(spans, excluded):
+    expected = [s for s in spans if not any(s[0] < e and b < s[1] for b, e in excluded)]
+    assert m._outside(spans, tuple(excluded)) == expected
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from("ab é\u0301😀👩\u200d🍳\U0001F3FD"), max_size=60))
+def test_utf16_offsets_count_two_units_for_each_astral_character(text):
+    from postcheck.engine.text import Utf16Offsets, utf16_length
+
+    to_utf16 = Utf16Offsets(text)
+    for i in range(len(text) + 1):
+        assert to_utf16(i) == len(text[:i].encode("utf-16-le")) // 2
+    assert utf16_length(text) == len(text.encode("utf-16-le")) // 2

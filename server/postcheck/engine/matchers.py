@@ -112,7 +112,22 @@ class Scan:
 
 
 def _outside(spans: list[Span], excluded: tuple[Span, ...]) -> list[Span]:
-    return [s for s in spans if not any(s[0] < e and b < s[1] for b, e in excluded)]
+    """The spans that overlap none of `excluded`. Sorted by start, with the furthest end reached so far,
+    each span needs one bisection instead of a pass over every exclusion (a long text has many)."""
+    if not excluded:
+        return list(spans)
+    ordered = sorted(excluded)
+    starts = [b for b, _e in ordered]
+    furthest, reach = [], -1
+    for _b, e in ordered:
+        reach = max(reach, e)
+        furthest.append(reach)
+    kept = []
+    for span in spans:
+        before = bisect.bisect_left(starts, span[1])  # exclusions starting before the span ends
+        if before == 0 or furthest[before - 1] <= span[0]:
+            kept.append(span)
+    return kept
 
 
 class Matcher:

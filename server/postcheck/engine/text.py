@@ -4,6 +4,8 @@ Matching runs on Python strings (code points) but the browser counts UTF-16 code
 leaves the engine converted. Normalisation must never change the length of the text, or the spans would
 no longer point at the words the person typed.
 """
+import bisect
+
 import regex
 
 # Characters outside the Basic Multilingual Plane: each takes two UTF-16 code units.
@@ -26,24 +28,15 @@ def normalise(text: str) -> str:
 class Utf16Offsets:
     """Converts code-point offsets of one text into UTF-16 code-unit offsets."""
 
-    __slots__ = ("_prefix",)
+    __slots__ = ("_astral",)
 
     def __init__(self, text: str):
-        # Only characters outside the Basic Multilingual Plane take two code units; most posts have
-        # none, and then the offsets are the same and no table is built.
-        if text.isascii() or _ASTRAL.search(text) is None:  # both run in C, unlike a loop over the text
-            self._prefix = None
-        else:
-            prefix = [0] * (len(text) + 1)
-            units = 0
-            for i, ch in enumerate(text):
-                prefix[i] = units
-                units += 2 if ord(ch) >= 0x10000 else 1
-            prefix[len(text)] = units
-            self._prefix = prefix
+        # Only characters outside the Basic Multilingual Plane take two code units: an offset moves by
+        # one for each of them before it. Their positions are found in C; most posts have none.
+        self._astral = None if text.isascii() else [m.start() for m in _ASTRAL.finditer(text)] or None
 
     def __call__(self, index: int) -> int:
-        return index if self._prefix is None else self._prefix[index]
+        return index if self._astral is None else index + bisect.bisect_left(self._astral, index)
 
 
 def utf16_length(text: str) -> int:
