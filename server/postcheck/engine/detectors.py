@@ -11,6 +11,7 @@ import phonenumbers
 import regex
 
 from postcheck.engine.organisation import Organisation
+from postcheck.engine.windows import merge_intervals
 
 Span = tuple[int, int]
 Detector = Callable[[str], list[Span]]
@@ -53,16 +54,6 @@ def _stretches_with(text: str, char: str) -> list[tuple[int, int]]:
         stretches.append((start, end))
         at = text.find(char, end)
     return stretches
-
-
-def _merged(regions: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    out: list[list[int]] = []
-    for low, high in sorted(regions):
-        if out and low <= out[-1][1]:
-            out[-1][1] = max(out[-1][1], high)
-        else:
-            out.append([low, high])
-    return [(a, b) for a, b in out]
 
 
 def _nhs_check_digit_ok(digits: str) -> bool:
@@ -123,7 +114,7 @@ def build_detectors(org: Organisation) -> dict[str, Detector]:
         shapes = [(max(0, m.start() - _PHONE_MARGIN), m.end() + _PHONE_MARGIN)
                   for m in _PHONE_SHAPE.finditer(text, timeout=_TIMEOUT)]
         spans = []
-        for low, high in _merged(shapes):
+        for low, high in merge_intervals(shapes):
             for match in phonenumbers.PhoneNumberMatcher(text[low:high], org.phone_region,
                                                          leniency=phonenumbers.Leniency.POSSIBLE):
                 e164 = phonenumbers.format_number(match.number, phonenumbers.PhoneNumberFormat.E164)

@@ -183,16 +183,19 @@ def match_reach(pattern: str, ignorecase: bool) -> Reach | None:
     return Reach(width, width.most(ahead) + Width(_ANCHOR_REACH))
 
 
+def merge_intervals(intervals) -> list[tuple[int, int]]:
+    """(low, high) intervals, sorted and with those that overlap or meet joined into one."""
+    merged: list[list[int]] = []
+    for low, high in sorted(intervals):
+        if merged and low <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], high)
+        else:
+            merged.append([low, high])
+    return [(low, high) for low, high in merged]
+
+
 def merge_windows(occurrences, literal_lengths, width: int, limit: int) -> list[tuple[int, int]]:
     """The regions where a match may start, from each literal occurrence (start, literal): a match of
     at most `width` characters that contains the literal starts within `width` before its end."""
-    starts = sorted((start + literal_lengths[literal] - width, start) for start, literal in occurrences)
-    regions: list[list[int]] = []
-    for low, high in starts:
-        low = max(low, 0)
-        high = min(high, limit)
-        if regions and low <= regions[-1][1] + 1:
-            regions[-1][1] = max(regions[-1][1], high)
-        else:
-            regions.append([low, high])
-    return [(a, b) for a, b in regions]
+    return merge_intervals((max(start + literal_lengths[literal] - width, 0), min(start, limit))
+                           for start, literal in occurrences)
