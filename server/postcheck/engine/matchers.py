@@ -272,7 +272,7 @@ class WordListMatcher(LeafMatcher):
 def build_word_list(entries: Sequence[str], index: CombinedIndex | None = None) -> WordListMatcher:
     """A matcher for a plain word list, its entries added to `index` (a fresh one when not shared)."""
     index = index if index is not None else CombinedIndex()
-    list_id, leftovers = index.new_list(), []
+    list_id, indexed, leftovers = index.new_list(), [], []
     for entry in entries:
         if not entry.strip():
             continue
@@ -280,6 +280,7 @@ def build_word_list(entries: Sequence[str], index: CombinedIndex | None = None) 
         if parsed is None:
             leftovers.append(entry)
             continue
+        indexed.append(entry)
         for variant in parsed:
             index.add(list_id, variant)
     residual = None
@@ -290,7 +291,6 @@ def build_word_list(entries: Sequence[str], index: CombinedIndex | None = None) 
         residual = RegexMatcher(compiled, literals=required_literals(compiled.pattern) or word_literals(leftovers, False))
     # The rule-level prefilter's literals: each indexed entry's longest word, and the residual's own.
     literals = None
-    indexed = [e for e in entries if e.strip() and e not in leftovers]
     plain = word_literals(indexed, False) if indexed else ()
     if plain is not None and (residual is None or residual.literals is not None):
         literals = tuple(sorted(set(plain) | set(residual.literals if residual is not None else ())))
