@@ -77,13 +77,19 @@ def init_app(app: Flask, settings: dict) -> None:
         if api and response.status_code == 200:
             CHECKS.labels(api).inc()
             CHECK_DURATION.labels(api).observe(elapsed)
-            # The view leaves the rule ids and categories it warned about, so the answer need not be parsed.
+            # What the view noted (note_warnings), so the answer need not be parsed.
             for rule, category in g.pop("warned", ()):
                 WARNINGS.labels(rule, category).inc()
         return response
 
     if settings.get("METRICS_ENABLED", True):
         app.add_url_rule("/metrics", "metrics", _metrics_view(app))
+
+
+def note_warnings(warnings) -> None:
+    """Called by a check view with the warnings it answers: their rule ids and categories (never the
+    text) are counted when the response leaves, without parsing it again."""
+    g.warned = [(w.rule, w.category) for w in warnings]
 
 
 def _metrics_view(app: Flask):

@@ -3,13 +3,14 @@ from __future__ import annotations
 
 import datetime as dt
 
-from flask import abort, g, jsonify, request
+from flask import abort, jsonify, request
 from flask_smorest import Blueprint
 
 from postcheck.api.schemas import CheckResponseSchema, check_request_schema
 from postcheck.elections.calendar import LONDON
 from postcheck.engine import Draft
 from postcheck.limits import check_limit
+from postcheck.metrics import note_warnings
 from postcheck.services import services
 
 blp = Blueprint("check", __name__, url_prefix="/api/v1", description="Check a draft post against the policy")
@@ -46,7 +47,7 @@ def check_draft(args):
                   handle=account.get("handle"), reply=args["reply"], profile_disclaimer=args["profile_disclaimer"])
     at = args["at"] or dt.datetime.now(dt.timezone.utc)
     warnings, election, version = svc.check(draft, at)
-    g.warned = [(w.rule, w.category) for w in warnings]  # for the metrics (metrics.py), never the text
+    note_warnings(warnings)
     body = {"warnings": [w.as_dict() for w in warnings],
             "election": {"active": election.active, "period": election.period,
                          "stale": bool(getattr(svc.calendar.current, "stale", False))},

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from flask import Response, g, jsonify, request
+from flask import Response, jsonify, request
 from flask_limiter.errors import RateLimitExceeded
 from flask_smorest import Blueprint
 
@@ -19,6 +19,7 @@ from postcheck.engine.schema import CATEGORIES
 from postcheck.languagetool.annotation import AnnotationError, parse_annotation, plain
 from postcheck.languagetool.matches import lt_category_id, lt_rule_id, to_matches
 from postcheck.limits import check_limit
+from postcheck.metrics import note_warnings
 from postcheck.services import services
 
 blp = Blueprint("languagetool", __name__, url_prefix="/v2",
@@ -150,7 +151,7 @@ def check():
         return True
 
     shown = [w for w in warnings if wanted(w)]
-    g.warned = [(w.rule, w.category) for w in shown]  # for the metrics (metrics.py), never the text
+    note_warnings(shown)
     return jsonify({
         "software": {"name": "postcheck", "version": __version__, "buildDate": None, "apiVersion": 1,
                      "premium": False, "status": "", "rulesVersion": version},
