@@ -98,13 +98,14 @@ def check(ruleset: RuleSet, draft: Draft, election: ElectionState = NO_ELECTION,
     account = account_type(draft, ruleset, council_handles)
     scan = m.Scan(normalise(draft.text), timeout)
     present = scan.literal_hits(ruleset.literals).keys()
+    opened = scan.opened(ruleset.gate)
     to_utf16 = Utf16Offsets(draft.text)
     warnings = []
-    for rule in ruleset.rules:
-        if not rule.enabled or not rule.applies(account, draft.reply, election.active, draft.profile_disclaimer):
-            continue
+    for rule in ruleset.applicable(account, draft.reply, election.active, draft.profile_disclaimer):
         if rule.needs is not None and any(present.isdisjoint(clause) for clause in rule.needs):
             continue  # the text lacks words the rule cannot match without
+        if rule.gates is not None and opened is not None and any(opened.isdisjoint(c) for c in rule.gates):
+            continue  # patterns the rule cannot match without match nowhere in the text
         try:
             found = evaluate_rule(rule, scan)
         except TimeoutError:

@@ -32,12 +32,16 @@ class LiteralScanner:
             self._automaton.make_automaton()
         self._ready = True
 
-    def find(self, folded: str) -> dict[str, list[int]]:
-        """Where each literal starts in `folded` (the case-folded text), for the literals that occur."""
+    def find(self, folded: str, positions: bool = True) -> dict[str, list[int] | None]:
+        """Where each literal starts in `folded` (the case-folded text), for the literals that occur.
+        Without `positions`, only which literals occur (each maps to None): a short text needs no
+        more, and collecting the places costs a Python step per occurrence."""
         if not self._ready:
             raise RuntimeError("the scanner is frozen before it is used")
         if not self.lengths:
             return {}
+        if not positions:
+            return dict.fromkeys(literal for _end, literal in self._automaton.iter(folded))
         hits: dict[str, list[int]] = {}
         lengths = self.lengths
         for end, literal in self._automaton.iter(folded):

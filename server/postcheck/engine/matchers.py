@@ -15,6 +15,7 @@ import regex
 
 from postcheck.engine import windows
 from postcheck.engine.literal_scan import LiteralScanner
+from postcheck.engine.pattern_gate import PatternGate
 from postcheck.engine.prefilter import required_clauses, required_literals
 from postcheck.engine.word_index import CombinedIndex, TextWords, parse_entry
 
@@ -50,7 +51,7 @@ class Scan:
     """One text being checked, with what matchers share: the word positions and a result cache."""
 
     __slots__ = ("text", "timeout", "_word_starts", "_words", "_word_hits", "_folded", "_literal_hits",
-                 "_runs", "cache")
+                 "_opened", "_runs", "cache")
 
     _WORD = regex.compile(r"[\p{L}\p{N}_'*!@$#]+")
     _GAP_RUN = regex.compile(r"[^\p{L}\p{N}]+")
@@ -63,6 +64,7 @@ class Scan:
         self._words: TextWords | None = None
         self._word_hits: dict[int, list] = {}
         self._literal_hits: dict[int, dict[str, list[int]]] = {}
+        self._opened: dict[int, frozenset[int] | None] = {}
         self._runs: tuple[int, int] | None = None
         self.cache: dict[object, list[Span]] = {}
 
@@ -73,12 +75,22 @@ class Scan:
             self._folded = self.text.casefold()
         return self._folded
 
-    def literal_hits(self, scanner: LiteralScanner) -> dict[str, list[int]]:
-        """Where each of the scanner's literals starts, found in one pass and shared by all rules."""
+    def literal_hits(self, scanner: LiteralScanner) -> dict[str, list[int] | None]:
+        """Where each of the scanner's literals starts, found in one pass and shared by all rules. On
+        a text shorter than WINDOWED_FROM, only which literals occur: nothing there needs the places."""
         hits = self._literal_hits.get(id(scanner))
         if hits is None:
-            hits = self._literal_hits[id(scanner)] = scanner.find(self.folded)
+            hits = self._literal_hits[id(scanner)] = scanner.find(self.folded, len(self.text) >= WINDOWED_FROM)
         return hits
+
+    def opened(self, gate: PatternGate) -> frozenset[int] | None:
+        """The gate's patterns that may match this text, found in one pass and shared by all rules;
+        None when not known (every pattern is then run)."""
+        try:
+            return self._opened[id(gate)]
+        except KeyError:
+            opened = self._opened[id(gate)] = gate.open(self.folded)
+            return opened
 
     def runs(self) -> tuple[int, int]:
         """The longest run of non-space characters and the longest of non-alphanumerics: what bounds
@@ -94,7 +106,8 @@ class Scan:
         """Every plain word list's matches, found in one pass and shared by all rules."""
         hits = self._word_hits.get(id(index))
         if hits is None:
-            hits = self._word_hits[id(index)] = index.find_all(self.words())
+            present = self.literal_hits(index.scanner).keys() if index.scanner is not None else None
+            hits = self._word_hits[id(index)] = index.find_all(self.words(), present)
         return hits
 
     def words(self) -> TextWords:
@@ -131,6 +144,11 @@ def _outside(spans: list[Span], excluded: tuple[Span, ...]) -> list[Span]:
 
 
 class Matcher:
+    # The pattern gate that says whether this matcher can find anything in a text (pattern_gate.py),
+    # and its id there; parents use them to skip a child without calling it.
+    gate: PatternGate | None = None
+    gate_id: int | None = None
+
     def find(self, scan: Scan, excluded: tuple[Span, ...] = ()) -> list[Span]:
         """The spans this matcher finds, leaving out any that overlap `excluded` (a rule's `except`
         phrases): an excepted word does not count anywhere in the rule, not even as one side of a
@@ -170,6 +188,9 @@ class RegexMatcher(LeafMatcher):
     # The rule set's literal scanner, when it holds these literals: then their occurrences come from
     # its one pass, and a long text is scanned only around them.
     scanner: LiteralScanner | None = field(default=None, repr=False)
+    # The rule set's pattern gate and this pattern's id in it, when it is gated.
+    gate: PatternGate | None = field(default=None, repr=False)
+    gate_id: int | None = None
 
     def __post_init__(self):
         if self.literals is None:
@@ -184,6 +205,10 @@ class RegexMatcher(LeafMatcher):
             self.reach = windows.match_reach(self.compiled.pattern, bool(self.compiled.flags & regex.IGNORECASE))
 
     def _scan(self, scan: Scan) -> list[Span]:
+        if self.gate is not None:
+            opened = scan.opened(self.gate)
+            if opened is not None and self.gate_id not in opened:
+                return []  # matches nowhere in this text
         if self.clauses is not None:
             if self.scanner is not None:
                 hits = scan.literal_hits(self.scanner)
@@ -261,6 +286,8 @@ class WordListMatcher(LeafMatcher):
         spans = list(scan.word_hits(self.index)[self.list_id])
         if self.residual is not None:
             spans.extend(self.residual.find(scan))
+        elif not spans:
+            return spans
         # As a regular expression scans: leftmost first, the longest there, never overlapping.
         chosen: list[Span] = []
         for start, end in sorted(set(spans), key=lambda s: (s[0], -s[1])):
@@ -334,7 +361,14 @@ class AnyMatcher(Matcher):
 
     def _find(self, scan: Scan, excluded: tuple[Span, ...]) -> list[Span]:
         spans: list[Span] = []
+        gate = opened = None
         for child in self.children:
+            if child.gate is not None:  # most children of a big `any` cannot match: skip them without a call
+                if child.gate is not gate:
+                    gate = child.gate
+                    opened = scan.opened(gate)
+                if opened is not None and child.gate_id not in opened:
+                    continue
             spans.extend(child.find(scan, excluded))
         return sorted(set(spans))
 

@@ -12,6 +12,7 @@ from postcheck.engine import matchers as m
 from postcheck.engine.detectors import build_detectors
 from postcheck.engine.literal_scan import LiteralScanner
 from postcheck.engine.organisation import Organisation
+from postcheck.engine.pattern_gate import PatternGate
 from postcheck.engine.prefilter import combine_alternatives
 
 # A group that repeats something which itself repeats, e.g. (a+)+ or (\w+\s?)*: the classic shape of
@@ -44,6 +45,8 @@ class CompiledRule:
     # Sets of literals: a text must contain one literal of each set for `match` to find anything (None:
     # nothing is known). A rule missing any of them is skipped without walking its tree.
     needs: tuple[frozenset[str], ...] | None = None
+    # The same in gated patterns' ids: the rule cannot fire unless one pattern of each set may match.
+    gates: tuple[frozenset[int], ...] | None = None
 
     def applies(self, account: str, reply: bool, election_active: bool, profile_disclaimer: bool) -> bool:
         when = self.when
@@ -68,9 +71,22 @@ class RuleSet:
     lexicon_names: frozenset[str] = field(default_factory=frozenset)
     # Finds every rule's and pattern's literals in one pass per check (literal_scan.py).
     literals: LiteralScanner = field(default_factory=LiteralScanner)
+    # Says which patterns may match, in one pass per check (pattern_gate.py).
+    gate: PatternGate = field(default_factory=PatternGate)
+
+    # The enabled rules that apply in each context, worked out once per context (there are 16).
+    _applicable: dict = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def rule(self, rule_id: str) -> CompiledRule | None:
         return next((r for r in self.rules if r.id == rule_id), None)
+
+    def applicable(self, account: str, reply: bool, election_active: bool,
+                   profile_disclaimer: bool) -> tuple[CompiledRule, ...]:
+        key = (account, bool(reply), bool(election_active), bool(profile_disclaimer))
+        rules = self._applicable.get(key)
+        if rules is None:
+            rules = self._applicable[key] = tuple(r for r in self.rules if r.enabled and r.applies(*key))
+        return rules
 
 
 class _Compiler:
@@ -78,15 +94,21 @@ class _Compiler:
         self.lexicons = lexicons
         self.detectors = build_detectors(organisation)
         self._shared: dict[object, m.Matcher] = {}
-        self._word_index = m.CombinedIndex()  # every plain word list of the rule set, looked up together
+        self.word_index = m.CombinedIndex()  # every plain word list of the rule set, looked up together
         self.literals = LiteralScanner()       # every literal of the rule set, found together
+        self.gate = PatternGate()              # every pattern of the rule set, tried together
 
     def _scanned(self, matcher: m.Matcher) -> m.Matcher:
-        """Hands a leaf's literals to the rule set's scanner, so one pass finds them for every rule."""
-        if isinstance(matcher, m.RegexMatcher) and matcher.clauses is not None:
-            for clause in matcher.clauses:
-                self.literals.add(clause)
-            matcher.scanner = self.literals
+        """Hands a leaf's literals to the rule set's scanner and its pattern to the gate, so one pass
+        of each serves every rule."""
+        if isinstance(matcher, m.RegexMatcher):
+            if matcher.clauses is not None:
+                for clause in matcher.clauses:
+                    self.literals.add(clause)
+                matcher.scanner = self.literals
+            matcher.gate_id = self.gate.add(matcher.compiled.pattern)
+            if matcher.gate_id is not None:
+                matcher.gate = self.gate
         elif isinstance(matcher, m.WordListMatcher):
             if matcher.literals is not None:
                 self.literals.add(matcher.literals)
@@ -155,27 +177,37 @@ class _Compiler:
                 self._shared[key] = self._scanned(m.RegexMatcher(m.compile_words(words, obfuscated),
                                                                  literals=m.word_literals(words, obfuscated)))
             else:
-                self._shared[key] = self._scanned(m.build_word_list(words, self._word_index))
+                self._shared[key] = self._scanned(m.build_word_list(words, self.word_index))
         return self._shared[key]
 
 
-def _needs(matcher: m.Matcher) -> tuple[frozenset[str], ...] | None:
-    """Sets of literals such that a text must hold one literal of each set for the matcher to find
-    anything, or None when nothing is known."""
-    if isinstance(matcher, m.RegexMatcher):
-        return matcher.clauses if matcher.scanner is not None else None
-    if isinstance(matcher, m.WordListMatcher):
-        return (frozenset(matcher.literals),) if matcher.literals is not None else None
+def _requirements(matcher: m.Matcher, leaf) -> tuple[frozenset, ...] | None:
+    """Sets such that a text must hold one member of each set for the matcher to find anything, or
+    None when nothing is known; `leaf` gives a leaf's own sets."""
+    if isinstance(matcher, (m.RegexMatcher, m.WordListMatcher)):
+        return leaf(matcher)
     if isinstance(matcher, m.AnyMatcher):  # any child may match: one requirement of each, together
-        needs = [_needs(child) for child in matcher.children]
+        needs = [_requirements(child, leaf) for child in matcher.children]
         if not needs or any(n is None for n in needs):
             return None
         return tuple(dict.fromkeys(combine_alternatives([list(n) for n in needs])))
     if isinstance(matcher, (m.AllMatcher, m.NearMatcher)):  # every child must match: all their requirements
         children = matcher.children if isinstance(matcher, m.AllMatcher) else (matcher.first, matcher.second)
-        clauses = [c for n in (_needs(child) for child in children) if n is not None for c in n]
+        clauses = [c for n in (_requirements(child, leaf) for child in children) if n is not None for c in n]
         return tuple(dict.fromkeys(clauses)) or None
     return None  # detectors, `not`
+
+
+def _literals_needed(matcher: m.Matcher) -> tuple[frozenset[str], ...] | None:
+    """The literals a leaf cannot match without (the literal scanner finds them)."""
+    if isinstance(matcher, m.RegexMatcher):
+        return matcher.clauses if matcher.scanner is not None else None
+    return (frozenset(matcher.literals),) if matcher.literals is not None else None
+
+
+def _gates_needed(matcher: m.Matcher) -> tuple[frozenset[int], ...] | None:
+    """The gated pattern a leaf cannot match without (the pattern gate says which may match)."""
+    return (frozenset([matcher.gate_id]),) if matcher.gate is not None else None
 
 
 def _fill(text: str, values: Mapping[str, str]) -> str:
@@ -202,11 +234,15 @@ def compile_rule_set(rules: list[dict], lexicons: Mapping[str, tuple[list[str], 
             title=_fill(rule["title"], values), message=_fill(rule["message"], values),
             advice=_fill(rule["advice"], values), policy=rule["policy"], when=rule["when"],
             whole_post=rule["whole_post"], enabled=rule["enabled"],
-            match=match, needs=_needs(match),
+            match=match, needs=_requirements(match, _literals_needed),
+            gates=_requirements(match, _gates_needed),
             except_=compiler.node(rule["except_"], f"{where}: except") if rule.get("except_") else None,
             unless=compiler.node(rule["unless"], f"{where}: unless") if rule.get("unless") else None,
             fix=fix, examples=rule["examples"], source=rule["_source"],
         ))
     version = hashlib.sha256(fingerprint.encode()).hexdigest()[:12]
+    compiler.literals.add(compiler.word_index.prefix_literals())
+    compiler.word_index.scanner = compiler.literals
     compiler.literals.freeze()
-    return RuleSet(tuple(compiled), organisation, version, frozenset(all_lexicons), compiler.literals)
+    compiler.gate.freeze()
+    return RuleSet(tuple(compiled), organisation, version, frozenset(all_lexicons), compiler.literals, compiler.gate)

@@ -131,9 +131,14 @@ class CombinedIndex:
     """
 
     def __init__(self):
-        # anchor word -> (list id, entry, the anchor's place in the entry, the entry's other exact words)
-        self.by_anchor: dict[str, list[tuple[int, Entry, int, tuple[str, ...]]]] = {}
-        self.prefixes: list[tuple[str, int]] = []  # one-word entries ending in `*`
+        # anchor word -> (list id, entry, the anchor's place in the entry, the entry's other exact
+        # words, all its exact words in order)
+        self.by_anchor: dict[str, list[tuple[int, Entry, int, frozenset[str], list[str]]]] = {}
+        # One-word entries ending in `*`, grouped by the case-folded prefix the literal scanner looks for.
+        self.prefixes: dict[str, list[tuple[str, int]]] = {}
+        # The rule set's literal scanner, once it holds the prefixes: a prefix absent from the text
+        # then costs no lookup in its words.
+        self.scanner = None
         self.size = 0
 
     def new_list(self) -> int:
@@ -142,32 +147,42 @@ class CombinedIndex:
 
     def add(self, list_id: int, entry: Entry) -> None:
         if entry.goes_on and not entry.rest:
-            self.prefixes.append((entry.first, list_id))
+            self.prefixes.setdefault(entry.first.casefold(), []).append((entry.first, list_id))
             return
         exact = _exact_words(entry)
         anchor = max(range(len(exact)), key=lambda k: len(exact[k]))
-        others = tuple(w for k, w in enumerate(exact) if k != anchor)
-        self.by_anchor.setdefault(exact[anchor], []).append((list_id, entry, anchor, others))
+        others = frozenset(w for k, w in enumerate(exact) if k != anchor)
+        self.by_anchor.setdefault(exact[anchor], []).append((list_id, entry, anchor, others, exact))
 
-    def find_all(self, words: TextWords) -> list[list[tuple[int, int]]]:
-        """Every list's matches in this text, by list id."""
+    def prefix_literals(self) -> list[str]:
+        """What the literal scanner must find for the `word*` entries to be looked up (see find_all)."""
+        return list(self.prefixes)
+
+    def find_all(self, words: TextWords, present=None) -> list[list[tuple[int, int]]]:
+        """Every list's matches in this text, by list id. `present`, when given, holds every literal of
+        prefix_literals() that occurs in the case-folded text."""
         found: list[list[tuple[int, int]]] = [[] for _ in range(self.size)]
         by_anchor = self.by_anchor
         positions = words.positions
+        present_words = positions.keys()
         if len(positions) < len(by_anchor):
             anchors = [w for w in positions if w in by_anchor]
         else:
             anchors = [w for w in by_anchor if w in positions]
         for anchor in anchors:
             at = positions[anchor]
-            for list_id, entry, offset, others in by_anchor[anchor]:
+            for list_id, entry, offset, others, exact in by_anchor[anchor]:
                 if not entry.rest:
                     found[list_id].extend((words.starts[i], words.ends[i]) for i in at)
-                elif all(w in positions for w in others):  # a phrase needs all its words somewhere
-                    found[list_id].extend(_occurrences(words, entry, at, offset))
-        for prefix, list_id in self.prefixes:
-            for word in words.beginning_with(prefix):
-                found[list_id].extend((words.starts[i], words.ends[i]) for i in positions[word])
+                elif present_words >= others:  # a phrase needs all its words somewhere
+                    found[list_id].extend(_occurrences(words, entry, at, offset, exact))
+        for folded, entries in self.prefixes.items():
+            # A word of the text starting with the prefix puts the folded prefix in the folded text.
+            if present is not None and folded not in present:
+                continue
+            for prefix, list_id in entries:
+                for word in words.beginning_with(prefix):
+                    found[list_id].extend((words.starts[i], words.ends[i]) for i in positions[word])
         return found
 
 
@@ -176,13 +191,15 @@ def _exact_words(entry: Entry) -> list[str]:
     return [entry.first] + [w for _j, w in (entry.rest[:-1] if entry.goes_on else entry.rest)]
 
 
-def _occurrences(words: TextWords, entry: Entry, anchor_at: list[int], offset: int):
+def _occurrences(words: TextWords, entry: Entry, anchor_at: list[int], offset: int, exact: list[str]):
     """Every place a phrase is written, found from the occurrences of its anchor word."""
     found = []
     lowers = words.lowers
+    size = len(exact)
     for j in anchor_at:
         i = j - offset
-        if i >= 0 and lowers[i] == entry.first:
+        # The words first, in one comparison: what stands between them is checked only when they fit.
+        if i >= 0 and lowers[i:i + size] == exact:
             end = _follow(words, i, entry)
             if end is not None:
                 found.append((words.starts[i], end))

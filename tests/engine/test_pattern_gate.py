@@ -1,0 +1,217 @@
+"""The pattern gate (pattern_gate.py) skips the patterns Hyperscan says match nowhere in a text. It may
+only ever skip a pattern that really matches nothing: these tests look for a text where a pattern
+matches and the gate stays shut, with the real rule pack, Unicode that moves under case folding, and
+every corpus post, and check that answers are the same with the gate, without it and without Hyperscan.
+"""
+import dataclasses
+import json
+import threading
+
+import pytest
+import regex
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from postcheck.engine import Draft, check, load_rule_pack
+from postcheck.engine import pattern_gate
+from postcheck.engine.pattern_gate import PatternGate, superset_pattern
+from tests.conftest import RULES_DIR
+from tests.engine.test_windows import _pattern_matchers
+
+needs_hyperscan = pytest.mark.skipif(pattern_gate.hyperscan is None, reason="no Hyperscan wheel on this platform")
+
+CORPORA = sorted((RULES_DIR.parent / "tests" / "corpus").glob("*.jsonl"))
+POSTS = [json.loads(line)["text"] for path in CORPORA
+         for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+@pytest.fixture(scope="module")
+def ruleset():
+    return load_rule_pack(RULES_DIR)
+
+
+def _opened(ruleset, text):
+    return ruleset.gate.open(text.casefold())
+
+
+@needs_hyperscan
+def test_nearly_every_pattern_of_the_pack_is_gated(ruleset):
+    patterns = _pattern_matchers(ruleset)
+    gated = [p for p in patterns if p.gate is not None]
+    assert len(gated) >= 0.9 * len(patterns), [p.compiled.pattern[:60] for p in patterns if p.gate is None]
+
+
+@needs_hyperscan
+def test_every_corpus_post_opens_the_gate_of_every_pattern_it_matches(ruleset):
+    patterns = [p for p in _pattern_matchers(ruleset) if p.gate is not None]
+    matched = closed = 0
+    for post in POSTS:
+        opened = _opened(ruleset, post)
+        assert opened is not None
+        for pattern in patterns:
+            if pattern.compiled.search(post, timeout=5):
+                matched += 1
+                assert pattern.gate_id in opened, (pattern.compiled.pattern[:120], post)
+            elif pattern.gate_id not in opened:
+                closed += 1
+    assert matched > 500, "the corpus should match many patterns, or this proves nothing"
+    # And the gate must be worth having: it shuts most patterns that match nothing.
+    assert closed > 0.5 * (len(POSTS) * len(patterns) - matched)
+
+
+# Characters that case folding moves (ß is "ss", K is the Kelvin sign, ſ a long s), white space that
+# is not a space, accents, and scripts without case: what a wrong rewrite would trip on.
+_SWAPS = {
+    "s": ["S", "ſ"], "k": ["K", "\u212a"], "i": ["I", "İ", "ı"], "e": ["E", "é", "É"], "a": ["A", "à"],
+    " ": ["\u00a0", "\u2003", "\t", "\n", "  ", " \u200d "], "ss": ["ß", "ẞ", "SS"], "'": ["\u2019", "ʼ"],
+    "o": ["O", "ö", "Ö"], "c": ["C", "ç"],
+}
+
+
+@st.composite
+def _variants(draw):
+    text = draw(st.sampled_from(POSTS))
+    for _ in range(draw(st.integers(0, 4))):
+        target = draw(st.sampled_from(sorted(_SWAPS)))
+        at = text.find(target, draw(st.integers(0, max(0, len(text) - 1))))
+        if at >= 0:
+            text = text[:at] + draw(st.sampled_from(_SWAPS[target])) + text[at + len(target):]
+    if draw(st.booleans()):
+        text = draw(st.sampled_from([text.upper(), text.title(), text.swapcase()]))
+    return text + draw(st.sampled_from(["", " 😀", " مرحبا", " e\u0301", "\u202e!"]))
+
+
+@needs_hyperscan
+def test_the_gate_opens_for_every_match_whatever_the_case_and_the_characters(ruleset):
+    patterns = [p for p in _pattern_matchers(ruleset) if p.gate is not None]
+    seen = {"matches": 0}
+
+    @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @given(_variants())
+    def sound(text):
+        opened = _opened(ruleset, text)
+        assert opened is not None
+        for pattern in patterns:
+            if pattern.compiled.search(text, timeout=5):
+                seen["matches"] += 1
+                assert pattern.gate_id in opened, (pattern.compiled.pattern[:120], text)
+
+    sound()
+    assert seen["matches"] > 100
+
+
+@needs_hyperscan
+@pytest.mark.parametrize("pattern, flags, text", [
+    (r"straße", regex.I, "STRAẞE"),                 # the capital sharp s folds to ß, then to "ss"
+    (r"\bkelvin\b", regex.I, "\u212aELVIN"),         # the Kelvin sign is a K
+    (r"\blist\b", regex.I, "LIſT"),                   # a long s is an s
+    (r"\p{Lu}\p{Ll}+ is off", 0, "Émile is off"),
+    (r"[A-Z]\w+ left", 0, "Zoë left"),
+    (r"\w+ café", regex.I, "LE CAFÉ"),
+    (r"caf[éè]", 0, "café"),
+    (r"[É]cole", 0, "École"),
+    (r"ǆ", regex.I, "ǅ"),                            # a title-case digraph
+    (r"ς", regex.I, "Σ"),
+    (r"ﬁne", 0, "ﬁne"),                             # a ligature folds to two letters
+    (r"(?<!x)ab\b", 0, "ab"),
+    (r"a{2,3}b", 0, "aaab"),
+    (r"[^a]b", 0, "\nb"),
+    (r"\s+x", 0, "\u2003x"),
+    (r"(a)\1", 0, "aa"),
+    (r"(?i:we) (?:did|do)(?=!)", 0, "WE did!"),
+    (r"مرحبا", 0, "قال مرحبا"),
+    (r"🤡", 0, "so 🤡"),
+    (r"£\s?\d+", 0, "£\u00a0５"),                    # a full-width digit is a digit
+])
+def test_the_rewrite_matches_wherever_the_pattern_does(pattern, flags, text):
+    assert regex.search(pattern, text, flags), "the example must match, or it proves nothing"
+    gate = PatternGate()
+    gate_id = gate.add(pattern)
+    gate.freeze()
+    assert gate_id is not None
+    assert gate_id in gate.open(text.casefold())
+
+
+@needs_hyperscan
+def test_the_gate_shuts_when_the_words_are_not_there():
+    gate = PatternGate()
+    launched, mention = gate.add(r"\bwe(?:'ve| have)? (?:just )?launched\b"), gate.add(r"(?<![\w.])@\w+")
+    gate.freeze()
+    assert gate.open("nothing to see here".casefold()) == frozenset()
+    assert gate.open("We have just LAUNCHED it, @Bob".casefold()) == {launched, mention}
+
+
+def test_what_cannot_be_widened_is_not_gated():
+    assert superset_pattern(r"x{0,3}") is None             # matches the empty string: gates nothing
+    assert superset_pattern(r"(?(1)a|b)") is None          # a conditional: the rewrite does not know it
+    assert superset_pattern(r"\p{Greek}+") is None         # a script property: unknown to the rewrite
+    assert superset_pattern(r"\bwe\b") == "we"
+
+
+@needs_hyperscan
+def test_a_pattern_hyperscan_refuses_stays_open():
+    gate = PatternGate()
+    needle, huge = gate.add("needle"), gate.add(r"\w{30000,}")  # "Bounded repeat is too large"
+    gate.freeze()
+    assert gate.open("hay") == {huge}
+    assert gate.open("needle") == {needle, huge}
+
+
+@needs_hyperscan
+def test_a_text_hyperscan_cannot_read_opens_every_pattern(ruleset):
+    assert ruleset.gate.open("f*ck \ud800".casefold()) is None  # a lone surrogate is not UTF-8
+    # Only the disguised-spelling pattern (a gated one) finds "f*ck": it must still run.
+    assert "offensive.strong-language" in {w.rule for w in check(ruleset, Draft(text="what the f*ck \ud800"))}
+
+
+def _answers(ruleset, texts):
+    return [[w.as_dict() for w in check(ruleset, Draft(text=text, account_type=account))]
+            for text in texts for account in ("personal", "council")]
+
+
+_TEXTS = POSTS[::3] + [" ".join(POSTS[i:i + 40]) for i in range(0, len(POSTS), 400)]
+
+
+@needs_hyperscan
+def test_checks_answer_the_same_with_the_gate_and_without_it(ruleset, monkeypatch):
+    gated = _answers(ruleset, _TEXTS)
+    monkeypatch.setattr(PatternGate, "open", lambda self, folded: None)  # every pattern open
+    assert _answers(ruleset, _TEXTS) == gated
+    assert sum(bool(a) for a in gated) > len(gated) // 4, "the texts should raise warnings"
+
+
+@needs_hyperscan
+def test_without_hyperscan_rules_load_ungated_and_answer_the_same(ruleset, monkeypatch):
+    gated = _answers(ruleset, _TEXTS[::4])
+    monkeypatch.setattr(pattern_gate, "hyperscan", None)
+    plain = load_rule_pack(RULES_DIR)
+    assert not [p for p in _pattern_matchers(plain) if p.gate is not None]
+    assert _answers(plain, _TEXTS[::4]) == gated
+
+
+@needs_hyperscan
+def test_checks_on_many_threads_at_once_answer_as_one_thread_does(ruleset):
+    texts = POSTS[:120]
+    expected = _answers(ruleset, texts)
+    results, errors = {}, []
+
+    def work(k):
+        try:
+            results[k] = _answers(ruleset, texts)
+        except Exception as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=work, args=(k,)) for k in range(6)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors
+    assert all(results[k] == expected for k in range(6))
+
+
+@needs_hyperscan
+def test_rules_whose_patterns_match_nowhere_are_skipped_without_changing_answers(ruleset):
+    ungated = dataclasses.replace(ruleset, rules=tuple(dataclasses.replace(r, gates=None) for r in ruleset.rules))
+    assert sum(r.gates is not None for r in ruleset.rules) >= 3  # rules made of patterns only
+    assert _answers(ungated, _TEXTS[::2]) == _answers(ruleset, _TEXTS[::2])
