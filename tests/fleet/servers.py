@@ -39,8 +39,8 @@ class ServerProcess:
             try:
                 if requests.get(f"{self.url}/readyz", timeout=2).status_code == 200:
                     return self
-            except requests.ConnectionError:
-                pass
+            except (requests.ConnectionError, requests.Timeout):
+                pass  # not listening yet, or a worker still compiling the rules (a second or two)
             time.sleep(0.2)
         raise AssertionError(f"the server was not ready within {timeout} s: {self.log.read_text()[-2000:]}")
 

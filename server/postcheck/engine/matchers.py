@@ -89,7 +89,7 @@ class Scan:
         try:
             return self._opened[id(gate)]
         except KeyError:
-            opened = self._opened[id(gate)] = gate.open(self.folded)
+            opened = self._opened[id(gate)] = gate.open(self.text, self.folded)
             return opened
 
     def runs(self) -> tuple[int, int]:
