@@ -165,12 +165,33 @@ def test_what_cannot_be_widened_is_not_gated():
 
 
 @needs_hyperscan
+def test_locate_reports_where_every_match_ends_in_characters_not_bytes():
+    gate = PatternGate()
+    cat, ship = gate.add(r"\bcat\b", locate=True), gate.add(r"ship", locate=True)
+    anything = gate.add(r"cat.*", locate=True)  # ends everywhere after a "cat": not worth locating
+    once = gate.add(r"\bdog\b")
+    gate.freeze()
+    assert gate.located == {cat, ship}
+    text = "é 😀 a Cat, a dog, and a CAT on the ship"
+    ends = gate.locate(text)
+    assert ends[cat] == [m.end() for m in regex.finditer(r"\bcat\b", text, regex.I)] == [9, 27]
+    assert ends[ship] == [len(text)]
+    assert set(ends) == {cat, ship, anything, once} == gate.open(text)
+    assert gate.locate("no pets") == {}
+
+
+@needs_hyperscan
 def test_a_pattern_hyperscan_refuses_stays_open():
     gate = PatternGate()
     needle, huge = gate.add("needle"), gate.add(r"\w{30000,}")  # "Bounded repeat is too large"
     gate.freeze()
     assert gate.open("hay") == {huge}
     assert gate.open("needle") == {needle, huge}
+    located = PatternGate()
+    needle, huge = located.add("needle", locate=True), located.add(r"\w{30000,}", locate=True)
+    located.freeze()
+    assert located.located == {needle}
+    assert located.locate("a needle") == {needle: [8], huge: []}
 
 
 @needs_hyperscan
@@ -191,7 +212,8 @@ _TEXTS = POSTS[::3] + [" ".join(POSTS[i:i + 40]) for i in range(0, len(POSTS), 4
 @needs_hyperscan
 def test_checks_answer_the_same_with_the_gate_and_without_it(ruleset, monkeypatch):
     gated = _answers(ruleset, _TEXTS)
-    monkeypatch.setattr(PatternGate, "open", lambda self, text, casefolded=None: None)  # every pattern open
+    monkeypatch.setattr(PatternGate, "open", lambda self, text, folded=None: None)  # every pattern open...
+    monkeypatch.setattr(PatternGate, "locate", lambda self, text, folded=None: None)  # ...and nowhere located
     assert _answers(ruleset, _TEXTS) == gated
     assert sum(bool(a) for a in gated) > len(gated) // 4, "the texts should raise warnings"
 

@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from postcheck.engine import Draft, check, load_rule_pack
 from postcheck.engine import matchers as m
+from postcheck.engine import pattern_gate
 from postcheck.engine.literal_scan import LiteralScanner
 from postcheck.engine.text import normalise
 from postcheck.engine.windows import Width, match_reach, merge_windows
@@ -55,30 +56,36 @@ def _whole_text(matcher, text):
 
 # Long texts from real posts, joined by the separators and oddities windows must cope with.
 _LONG_TEXTS = st.lists(
-    st.one_of(st.sampled_from(POSTS), st.sampled_from([" ", "\n\n", " — ", "…", "ß", "İ", "😀", "a" * 60, "_ _ _", "-- --"])),
+    st.one_of(st.sampled_from(POSTS), st.sampled_from([" ", "\n\n", " — ", "…", "ß", "İ", "😀", "a" * 60, "_ _ _", "-- --",
+                                                    "f*ck", "sh!t", "@rse", "fuuuuck", "FUCKING", "İn the", "\u212a"])),
     min_size=30, max_size=80,
 ).map(" ".join).filter(lambda text: len(text) >= m.WINDOWED_FROM)
 
 
 def test_every_pattern_finds_the_same_in_windows_as_in_the_whole_text(ruleset):
-    matchers = [p for p in _pattern_matchers(ruleset) if p.scanner is not None]
+    matchers = _pattern_matchers(ruleset)
     windowed = [p for p in matchers if p.reach is not None]
     assert len(windowed) > len(matchers) // 2, "most patterns should be bounded, and so windowed"
-    used = {"windows": 0}
+    located = [p for p in windowed if p.gate is not None and p.gate_id in p.gate.located]
+    if pattern_gate.hyperscan is not None:
+        assert len(located) > len(windowed) // 2, "most bounded patterns should be located by the gate"
+    used = {"windows": 0, "located": 0}
 
     @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
     @given(_LONG_TEXTS)
     def same(text):
         text = normalise(text)
         scan = m.Scan(text, timeout=5)
-        hits = scan.literal_hits(ruleset.literals)
         for matcher in matchers:
-            if matcher.reach is not None and matcher._regions(scan, hits) is not None:
+            if matcher.reach is not None and matcher._regions(scan) is not None:
                 used["windows"] += 1
+                used["located"] += matcher in located
             assert matcher._scan(scan) == _whole_text(matcher, text), matcher.compiled.pattern[:120]
 
     same()
     assert used["windows"] > 0, "no pattern ever ran in windows: the test would prove nothing"
+    if pattern_gate.hyperscan is not None:
+        assert used["located"] > 0, "no pattern ever ran where the gate located it"
 
 
 def test_skipping_rules_whose_literals_are_absent_changes_no_answer(ruleset):

@@ -15,7 +15,7 @@ import regex
 
 from postcheck.engine import windows
 from postcheck.engine.literal_scan import LiteralScanner
-from postcheck.engine.pattern_gate import PatternGate
+from postcheck.engine.pattern_gate import PatternGate, case_fold
 from postcheck.engine.prefilter import required_clauses, required_literals
 from postcheck.engine.word_index import CombinedIndex, TextWords, parse_entry
 
@@ -51,7 +51,7 @@ class Scan:
     """One text being checked, with what matchers share: the word positions and a result cache."""
 
     __slots__ = ("text", "timeout", "_word_starts", "_words", "_word_hits", "_folded", "_literal_hits",
-                 "_opened", "_runs", "cache")
+                 "_gated", "_gate_text", "_runs", "cache")
 
     _WORD = regex.compile(r"[\p{L}\p{N}_'*!@$#]+")
     _GAP_RUN = regex.compile(r"[^\p{L}\p{N}]+")
@@ -63,8 +63,9 @@ class Scan:
         self._folded: str | None = None
         self._words: TextWords | None = None
         self._word_hits: dict[int, list] = {}
-        self._literal_hits: dict[int, dict[str, list[int]]] = {}
-        self._opened: dict[int, frozenset[int] | None] = {}
+        self._literal_hits: dict[object, dict[str, list[int] | None]] = {}
+        self._gated: dict[object, object] = {}  # the gates' answers: which patterns may match, where they end
+        self._gate_text: str | None = None
         self._runs: tuple[int, int] | None = None
         self.cache: dict[object, list[Span]] = {}
 
@@ -76,21 +77,52 @@ class Scan:
         return self._folded
 
     def literal_hits(self, scanner: LiteralScanner) -> dict[str, list[int] | None]:
-        """Where each of the scanner's literals starts, found in one pass and shared by all rules. On
-        a text shorter than WINDOWED_FROM, only which literals occur: nothing there needs the places."""
+        """Which of the scanner's literals occur (the keys), found in one pass and shared by all rules.
+        The places are not collected (each costs a Python step): `literal_positions` has them."""
         hits = self._literal_hits.get(id(scanner))
         if hits is None:
-            hits = self._literal_hits[id(scanner)] = scanner.find(self.folded, len(self.text) >= WINDOWED_FROM)
+            hits = self._literal_hits[id(scanner)] = scanner.find(self.folded, positions=False)
+        return hits
+
+    def literal_positions(self, scanner: LiteralScanner) -> dict[str, list[int]]:
+        """Where each of the scanner's literals starts: a second pass, made only for a long text with a
+        pattern the gate cannot locate (RegexMatcher._regions)."""
+        key = ("positions", id(scanner))
+        hits = self._literal_hits.get(key)
+        if hits is None:
+            hits = self._literal_hits[key] = scanner.find(self.folded)
         return hits
 
     def opened(self, gate: PatternGate) -> frozenset[int] | None:
         """The gate's patterns that may match this text, found in one pass and shared by all rules;
         None when not known (every pattern is then run)."""
+        key = ("opened", id(gate))
         try:
-            return self._opened[id(gate)]
+            return self._gated[key]
         except KeyError:
-            opened = self._opened[id(gate)] = gate.open(self.text, self.folded)
+            if len(self.text) >= WINDOWED_FROM and gate.can_locate:
+                ends = self.located(gate)  # the same pass says where, which long texts need anyway
+                opened = None if ends is None else frozenset(ends)
+            else:
+                opened = gate.open(self.text, folded=self.gate_text)
+            self._gated[key] = opened
             return opened
+
+    def located(self, gate: PatternGate) -> dict[int, list[int]] | None:
+        """Where matches of the gate's patterns end in this text (PatternGate.locate)."""
+        key = ("located", id(gate))
+        try:
+            return self._gated[key]
+        except KeyError:
+            ends = self._gated[key] = gate.locate(self.text, folded=self.gate_text)
+            return ends
+
+    @property
+    def gate_text(self) -> str:
+        """The text as pattern gates read it (pattern_gate.case_fold)."""
+        if self._gate_text is None:
+            self._gate_text = case_fold(self.text, self.folded)
+        return self._gate_text
 
     def runs(self) -> tuple[int, int]:
         """The longest run of non-space characters and the longest of non-alphanumerics: what bounds
@@ -201,7 +233,7 @@ class RegexMatcher(LeafMatcher):
         else:
             self.clauses = (frozenset(self.literals),)
         self.reach = None
-        if self.clauses is not None and self.compiled.search("") is None:  # never an empty match
+        if self.compiled.search("") is None:  # never an empty match
             self.reach = windows.match_reach(self.compiled.pattern, bool(self.compiled.flags & regex.IGNORECASE))
 
     def _scan(self, scan: Scan) -> list[Span]:
@@ -211,19 +243,18 @@ class RegexMatcher(LeafMatcher):
                 return []  # matches nowhere in this text
         if self.clauses is not None:
             if self.scanner is not None:
-                hits = scan.literal_hits(self.scanner)
-                present = hits.keys()
+                present = scan.literal_hits(self.scanner).keys()
                 for clause in self.clauses:
                     if present.isdisjoint(clause):
                         return []
-                if self.reach is not None and len(scan.text) >= WINDOWED_FROM:
-                    regions = self._regions(scan, hits)
-                    if regions is not None:
-                        return self._scan_regions(scan, regions)
             else:
                 folded = scan.folded
                 if not all(any(literal in folded for literal in clause) for clause in self.clauses):
                     return []
+        if self.reach is not None and len(scan.text) >= WINDOWED_FROM:
+            regions = self._regions(scan)
+            if regions is not None:
+                return self._scan_regions(scan, regions)
         spans = []
         for m in self.compiled.finditer(scan.text, overlapped=False, timeout=scan.timeout):
             start, end = m.span(self.group)
@@ -231,24 +262,46 @@ class RegexMatcher(LeafMatcher):
                 spans.append((start, end))
         return spans
 
-    def _regions(self, scan: Scan, hits: dict[str, list[int]]) -> list[tuple[int, int, int]] | None:
+    def _regions(self, scan: Scan) -> list[tuple[int, int, int]] | None:
         """Where matches may start, and how far each region's run must see; None when scanning the
-        whole text is as cheap (the literals are everywhere) or offsets in the folded text differ."""
+        whole text is as cheap (the anchors are everywhere) or no anchors are known.
+
+        Anchors are where the gate saw a match of the pattern's rewrite end (every match of the
+        pattern ends at one of them) or, failing that, the occurrences of the pattern's rarest
+        required literal (every match contains one)."""
         text = scan.text
-        if len(scan.folded) != len(text):
-            return None  # folding changed the length ("ß" is "ss"): positions would not line up
         words, gaps = scan.runs()
         width = self.reach.width.at(words, gaps)
         ahead = self.reach.ahead.at(words, gaps)
-        # Every match holds a literal of every requirement: the one rarest in this text makes the fewest windows.
-        occurrences = min(([(start, literal) for literal in clause for start in hits.get(literal, ())]
-                           for clause in self.clauses), key=len)
-        # Each window costs a call (worth about _CALL_COST characters of scanning) plus its length:
-        # when the literals are everywhere, one scan of the whole text is cheaper.
-        if len(occurrences) * (width + ahead + _CALL_COST) > len(text):
+        regions = None
+        if self.gate is not None and self.gate_id in self.gate.located:
+            ends = scan.located(self.gate)
+            if ends is not None:
+                found = ends.get(self.gate_id, ())
+                if len(found) * (width + ahead + _CALL_COST) > len(text):
+                    return None  # ends everywhere: one scan of the whole text is cheaper
+                regions = windows.merge_intervals((max(end - width, 0), end - 1) for end in found)
+        if regions is None and self.scanner is not None and len(scan.folded) == len(text):
+            # (Folding must keep every offset: "ß" is "ss" in the folded text.)
+            hits = scan.literal_positions(self.scanner)
+            occurrences = min(([(start, literal) for literal in clause for start in hits.get(literal, ())]
+                               for clause in self.clauses), key=len)
+            # Each window costs a call (worth about _CALL_COST characters of scanning) plus its length:
+            # when the literals are everywhere, one scan of the whole text is cheaper.
+            if len(occurrences) * (width + ahead + _CALL_COST) > len(text):
+                return None
+            regions = windows.merge_windows(occurrences, self.scanner.lengths, width, len(text))
+        if regions is None:
             return None
-        regions = windows.merge_windows(occurrences, self.scanner.lengths, width, len(text))
-        return [(low, high, min(len(text), high + ahead)) for low, high in regions]
+        # Regions closer than a call's worth of characters run as one: no match starts in the gap
+        # between them (every match starts in a region), so scanning it finds nothing and costs less.
+        joined: list[list[int]] = []
+        for low, high in regions:
+            if joined and low - joined[-1][1] < _CALL_COST:
+                joined[-1][1] = max(joined[-1][1], high)
+            else:
+                joined.append([low, high])
+        return [(low, high, min(len(text), high + ahead)) for low, high in joined]
 
     def _scan_regions(self, scan: Scan, regions: list[tuple[int, int, int]]) -> list[Span]:
         """The matches a whole-text scan finds, found region by region (see windows.py for why they

@@ -20,8 +20,10 @@ give the same answers, only slower. `tests/engine/test_pattern_gate.py` holds th
 """
 from __future__ import annotations
 
+import bisect
 import functools
 import logging
+import re
 import re._constants as sre
 import re._parser as sre_parse
 import threading
@@ -90,10 +92,11 @@ def _fold_table() -> dict[int, str]:
 @functools.lru_cache(maxsize=1)
 def _unlike_casefold():
     """The characters whose fold is not their `str.casefold` (ß, İ, ı...): a text without any folds as
-    `str.casefold` does, which is ten times faster than a translation."""
+    `str.casefold` does, which is ten times faster than a translation. (The standard `re`: one class
+    cannot backtrack, and `re` finds it fifteen times faster than `regex`.)"""
     table = _fold_table()
-    return regex.compile("[" + "".join(regex.escape(chr(code)) for code in range(0x20000)
-                                       if table.get(code, chr(code)) != chr(code).casefold()) + "]")
+    return re.compile("[" + "".join(re.escape(chr(code)) for code in range(0x20000)
+                                    if table.get(code, chr(code)) != chr(code).casefold()) + "]")
 
 
 def case_fold(text: str, casefolded: str | None = None) -> str:
@@ -151,8 +154,12 @@ def _emit(items) -> str:
         elif op is sre.BRANCH:
             out.append("(?:" + "|".join(_emit(branch) for branch in av[1]) + ")")
         elif op in _REPEATS:
-            low, _high, sub = av
-            # No upper bound: the rewrite stays small for Hyperscan, and wider is always safe.
+            low, high, sub = av
+            if _is_any(sub) and high is not sre.MAXREPEAT:
+                # ".{0,40}" keeps its bound (folding keeps every length), or a match could end anywhere after.
+                out.append(f"{_ANY}{{{low},{high}}}")
+                continue
+            # Otherwise no upper bound: the rewrite stays small for Hyperscan, and wider is always safe.
             out.append("(?:" + _emit(sub) + ")" + ("*" if low == 0 else "+" if low == 1 else f"{{{low},}}"))
         elif op is getattr(sre, "ATOMIC_GROUP", None):
             out.append("(?:" + _emit(av) + ")")
@@ -165,9 +172,19 @@ def _emit(items) -> str:
     return "".join(out)
 
 
-def superset_pattern(pattern: str) -> str | None:
-    """A Hyperscan expression that, run caselessly on the folded text (case_fold), matches wherever
-    `pattern` matches the text (with or without IGNORECASE); None when no useful one is known."""
+def _is_any(items) -> bool:
+    """Whether a repeated item is "any character" once rewritten."""
+    items = [(op, av) for op, av in items if op not in (sre.AT, sre.ASSERT, sre.ASSERT_NOT)]
+    return len(items) == 1 and (items[0][0] in (sre.ANY, sre.NOT_LITERAL)
+                                or (items[0][0] is sre.IN and _class(items[0][1]) == _ANY))
+
+
+# Hyperscan's \x{...}, written for the regex module (which wants \U........); an escaped backslash stays.
+_HEX_ESCAPE = regex.compile(r"(\\\\)|\\x\{([0-9a-f]+)\}")
+
+
+def _superset(pattern: str) -> tuple[str, bool] | None:
+    """The rewrite, and whether the places its matches end are few enough to be worth reporting."""
     try:
         parsed = sre_parse.parse(properties_as_word(pattern))
         wide = _emit(parsed)
@@ -175,87 +192,191 @@ def superset_pattern(pattern: str) -> str | None:
         return None
     if not wide or parsed.getwidth()[0] == 0:
         return None  # a pattern that can match nothing at all gates nothing
-    return wide
+    # A rewrite that one ordinary character satisfies (`\S`) ends almost everywhere; one that ends
+    # in "any character, any number of times" ends everywhere after its first match.
+    as_regex = _HEX_ESCAPE.sub(lambda m: m.group(1) or f"\\U{int(m.group(2), 16):08x}", wide)
+    ordinary = any(regex.fullmatch(as_regex, ch, regex.IGNORECASE | regex.DOTALL) for ch in "ae1 .")
+    return wide, not ordinary and not _ends_in_anything(list(parsed))
+
+
+def _ends_in_anything(items) -> bool:
+    """Whether the rewrite ends in a repeat of "any character", which ends a match at every position
+    after it: too many places to be worth reporting (see PatternGate.locate)."""
+    items = [(op, av) for op, av in items if op not in (sre.AT, sre.ASSERT, sre.ASSERT_NOT)]
+    if not items:
+        return False
+    op, av = items[-1]
+    if op is sre.GROUPREF:
+        return True
+    if op is sre.SUBPATTERN:
+        return _ends_in_anything(list(av[-1]))
+    if op is getattr(sre, "ATOMIC_GROUP", None):
+        return _ends_in_anything(list(av))
+    if op is sre.BRANCH:
+        return any(_ends_in_anything(list(branch)) for branch in av[1])
+    if op in _REPEATS:
+        if _is_any(av[2]):
+            return av[1] is sre.MAXREPEAT  # a bounded ".{0,40}" ends in at most 40 places more
+        return _ends_in_anything(list(av[2]))
+    return False
+
+
+def superset_pattern(pattern: str) -> str | None:
+    """A Hyperscan expression that, run caselessly on the folded text (case_fold), matches wherever
+    `pattern` matches the text (with or without IGNORECASE); None when no useful one is known."""
+    found = _superset(pattern)
+    return found[0] if found else None
 
 
 _FLAGS = 0 if hyperscan is None else (
     hyperscan.HS_FLAG_CASELESS | hyperscan.HS_FLAG_DOTALL | hyperscan.HS_FLAG_UTF8 | hyperscan.HS_FLAG_UCP
-    | hyperscan.HS_FLAG_SINGLEMATCH | hyperscan.HS_FLAG_ALLOWEMPTY)
+    | hyperscan.HS_FLAG_ALLOWEMPTY)
 
 
-@functools.lru_cache(maxsize=8)
-def _compile(expressions: tuple[str, ...]):
-    """One database for the expressions (the same rule pack, loaded again, reuses it): the database
-    and the ids it covers. An expression Hyperscan refuses is left out, not the whole set."""
-    ids = list(range(len(expressions)))
+@functools.lru_cache(maxsize=16)
+def _compile(expressions: tuple[str, ...], every_end: tuple[bool, ...]):
+    """One database for the expressions (the same rule pack, loaded again, reuses it), reporting each
+    pattern once or, where `every_end` says so, every place a match of it ends; ids are positions in
+    `expressions`. The database and the ids it covers: an expression Hyperscan refuses is left out,
+    not the whole set."""
+    flags = [_FLAGS if every else _FLAGS | hyperscan.HS_FLAG_SINGLEMATCH for every in every_end]
+    ids = range(len(expressions))
     try:
-        return _database(expressions, ids), frozenset(ids)
+        return _database(expressions, ids, flags), frozenset(ids)
     except hyperscan.error:
         kept = []
         for i in ids:
             try:
-                _database((expressions[i],), [0])
+                _database((expressions[i],), (0,), (flags[i],))
                 kept.append(i)
             except hyperscan.error:
                 pass
         log.warning("%d rule pattern(s) are not gated: Hyperscan cannot compile their rewrite",
                     len(ids) - len(kept))
-        return (_database(tuple(expressions[i] for i in kept), kept) if kept else None), frozenset(kept)
+        database = _database([expressions[i] for i in kept], kept, [flags[i] for i in kept]) if kept else None
+        return database, frozenset(kept)
 
 
-def _database(expressions, ids):
+def _database(expressions, ids, flags):
     database = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)
-    database.compile(expressions=[e.encode() for e in expressions], ids=ids, elements=len(ids), flags=_FLAGS)
+    database.compile(expressions=[e.encode() for e in expressions], ids=list(ids), elements=len(expressions),
+                     flags=list(flags))
     return database
 
 
+_NOT_ASCII = regex.compile(r"[^\x00-\x7f]")
+
+
+def _char_offset(folded: str):
+    """Converts byte offsets in `folded`'s UTF-8 into character offsets (the same in the text)."""
+    extra_ends, extras, total = [], [], 0  # byte offset after each non-ASCII character; bytes it adds
+    for found in _NOT_ASCII.finditer(folded):
+        added = len(found.group().encode("utf-8")) - 1
+        total += added
+        extra_ends.append(found.end() + total)
+        extras.append(total)
+    if not extra_ends:
+        return lambda offset: offset
+    return lambda offset: offset - (extras[i - 1] if (i := bisect.bisect_right(extra_ends, offset)) else 0)
+
+
 class PatternGate:
-    """The rule set's patterns, gathered while rules compile, then compiled into one database."""
+    """The rule set's patterns, gathered while rules compile, then compiled twice: a database that says
+    which may match a text (`open`, for short texts), and one that also says where matches of most of
+    them end (`locate`, for long texts, where a pattern then runs only around those places: see
+    RegexMatcher). Both read the text as `case_fold` makes it."""
 
     def __init__(self):
         self._expressions: list[str] = []
+        self._locatable: list[bool] = []  # per id: are its ends worth reporting?
         self._database = None
+        self._locator = None
         self._uncovered: frozenset[int] = frozenset()  # ids Hyperscan refused: always open
+        self.located: frozenset[int] = frozenset()    # ids whose every end `locate` reports
         self._ready = False
-        self._local = threading.local()  # Hyperscan scratch space is per thread
+        self._local = threading.local()  # Hyperscan scratch space is per thread and per database
 
-    def add(self, pattern: str) -> int | None:
-        """The id under which `pattern` is gated, or None when it cannot be (it is then always run)."""
+    def add(self, pattern: str, locate: bool = False) -> int | None:
+        """The id under which `pattern` is gated, or None when it cannot be (it is then always run).
+        With `locate`, `locate()` also reports where its matches may end, when that is worth it."""
         if self._ready:
             raise RuntimeError("patterns are added before the gate is frozen")
         if hyperscan is None:
             return None
-        wide = superset_pattern(pattern)
-        if wide is None:
+        found = _superset(pattern)
+        if found is None:
             return None
+        wide, locatable = found
         self._expressions.append(wide)
+        self._locatable.append(locate and locatable)
         return len(self._expressions) - 1
 
     def freeze(self) -> None:
         if not self._ready and self._expressions and hyperscan is not None:
-            self._database, covered = _compile(tuple(self._expressions))
-            self._uncovered = frozenset(range(len(self._expressions))) - covered
+            expressions = tuple(self._expressions)
+            self._database, covered = _compile(expressions, (False,) * len(expressions))
+            self._uncovered = frozenset(range(len(expressions))) - covered
+            if any(self._locatable):
+                self._locator, covered = _compile(expressions, tuple(self._locatable))
+                self.located = frozenset(i for i in covered if self._locatable[i])
         self._ready = True
 
-    def open(self, text: str, casefolded: str | None = None) -> frozenset[int] | None:
-        """The ids of the patterns that may match `text`; None when unknown (every pattern must then
-        be run). `casefolded`, when given, is `text.casefold()` already made."""
+    @property
+    def can_locate(self) -> bool:
+        return self._locator is not None
+
+    def _scan(self, database, folded: str, on_match) -> bool:
+        """Runs `database` over the folded text; False when it could not."""
         if not self._ready:
             raise RuntimeError("the gate is frozen before it is used")
-        if self._database is None:
-            return None
         try:
-            data = case_fold(text, casefolded).encode("utf-8")  # lone surrogates cannot be: no answer, not a wrong one
+            data = folded.encode("utf-8")  # lone surrogates cannot be: no answer, not a wrong one
         except UnicodeEncodeError:
-            return None
-        scratch = getattr(self._local, "scratch", None)
+            return False
+        scratches = getattr(self._local, "scratches", None)
+        if scratches is None:
+            scratches = self._local.scratches = {}
+        scratch = scratches.get(id(database))
         if scratch is None:
-            scratch = self._local.scratch = hyperscan.Scratch(self._database)
-        opened: list[int] = []
+            scratch = scratches[id(database)] = hyperscan.Scratch(database)
         try:
-            self._database.scan(data, match_event_handler=lambda i, _start, _end, _flags, _ctx: opened.append(i),
-                                scratch=scratch)
+            database.scan(data, match_event_handler=on_match, scratch=scratch)
         except hyperscan.error:
             log.warning("the pattern gate failed on a text; every pattern is scanned for it")
+            return False
+        return True
+
+    def open(self, text: str, *, folded: str | None = None) -> frozenset[int] | None:
+        """The ids of the patterns that may match `text`; None when unknown (every pattern must then
+        be run). `folded`, when given, is `case_fold(text)` already made."""
+        if self._database is None:
+            return None
+        opened: list[int] = []
+        if not self._scan(self._database, case_fold(text) if folded is None else folded,
+                          lambda i, _start, _end, _flags, _ctx: opened.append(i)):
             return None
         return frozenset(opened).union(self._uncovered) if self._uncovered else frozenset(opened)
+
+    def locate(self, text: str, *, folded: str | None = None) -> dict[int, list[int]] | None:
+        """Every pattern that may match `text`, each with the character offsets where matches of its
+        rewrite end; for the patterns in `located`, that is every such offset, so it includes the end
+        of every match of the pattern itself (the rewrite accepts whatever the pattern consumes). The
+        keys are what `open` answers. None when unknown."""
+        if self._locator is None:
+            return None
+        folded = case_fold(text) if folded is None else folded
+        ends: dict[int, list[int]] = {i: [] for i in self._uncovered}
+
+        def note(i, _start, end, _flags, _ctx):
+            found = ends.get(i)
+            if found is None:
+                ends[i] = [end]
+            else:
+                found.append(end)
+
+        if not self._scan(self._locator, folded, note):
+            return None
+        if not folded.isascii():
+            to_char = _char_offset(folded)
+            ends = {i: [to_char(end) for end in found] for i, found in ends.items()}
+        return ends

@@ -106,7 +106,8 @@ class _Compiler:
                 for clause in matcher.clauses:
                     self.literals.add(clause)
                 matcher.scanner = self.literals
-            matcher.gate_id = self.gate.add(matcher.compiled.pattern)
+            # Bounded patterns can run in windows around where the gate sees matches end.
+            matcher.gate_id = self.gate.add(matcher.compiled.pattern, locate=matcher.reach is not None)
             if matcher.gate_id is not None:
                 matcher.gate = self.gate
         elif isinstance(matcher, m.WordListMatcher):
