@@ -188,6 +188,13 @@ def main():
                 if time.time() > deadline or server.poll() is not None:
                     sys.exit("the server did not start: " + (work / "server.log").read_text()[-2000:])
                 time.sleep(0.3)
+        # Each worker compiles its pattern gate in the background after start-up: measure it working
+        # (twenty answers in a row saying so, from whichever workers answer).
+        in_a_row = 0
+        while in_a_row < 20 and time.time() < deadline + 60:
+            with urllib.request.urlopen(url + "/healthz", timeout=5) as answer:
+                in_a_row = in_a_row + 1 if json.load(answer).get("pattern_gate") != "compiling" else 0
+            time.sleep(0.05 if in_a_row else 0.5)
         workers = env.get("POSTCHECK_WORKERS", "default")
         print(f"production server (gunicorn, workers: {workers}), {args.connections} connections, "
               f"280-character posts, loopback:")

@@ -13,9 +13,12 @@ def test_rules_lists_every_rule_without_patterns(client, app):
         assert "match" not in rule and "pattern" not in str(rule.get("when"))
 
 
-def test_healthz(client):
+def test_healthz(app, client):
     body = client.get("/healthz").get_json()
     assert body["status"] == "ok" and body["rules"] > 0
+    assert body["pattern_gate"] in ("ready", "compiling", "off")
+    if app.extensions["postcheck"].rules.current.gate.wait(60):  # False only without Hyperscan
+        assert client.get("/healthz").get_json()["pattern_gate"] == "ready"
 
 
 def test_openapi_document_is_generated_from_the_schemas(client):

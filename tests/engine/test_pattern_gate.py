@@ -28,7 +28,15 @@ POSTS = [json.loads(line)["text"] for path in CORPORA
 
 @pytest.fixture(scope="module")
 def ruleset():
-    return load_rule_pack(RULES_DIR)
+    ruleset = load_rule_pack(RULES_DIR)
+    assert ruleset.gate.wait(60) or pattern_gate.hyperscan is None
+    return ruleset
+
+
+def _frozen(gate):
+    gate.freeze()
+    assert gate.wait(60)
+    return gate
 
 
 def _opened(ruleset, text):
@@ -130,7 +138,7 @@ def test_the_rewrite_matches_wherever_the_pattern_does(pattern, flags, text):
     assert regex.search(pattern, text, flags), "the example must match, or it proves nothing"
     gate = PatternGate()
     gate_id = gate.add(pattern)
-    gate.freeze()
+    _frozen(gate)
     assert gate_id is not None
     assert gate_id in gate.open(text)
 
@@ -152,7 +160,7 @@ def test_every_character_regex_takes_for_an_ascii_letter_folds_to_that_letter():
 def test_the_gate_shuts_when_the_words_are_not_there():
     gate = PatternGate()
     launched, mention = gate.add(r"\bwe(?:'ve| have)? (?:just )?launched\b"), gate.add(r"(?<![\w.])@\w+")
-    gate.freeze()
+    _frozen(gate)
     assert gate.open("nothing to see here") == frozenset()
     assert gate.open("We have just LAUNCHED it, @Bob") == {launched, mention}
 
@@ -170,7 +178,7 @@ def test_locate_reports_where_every_match_ends_in_characters_not_bytes():
     cat, ship = gate.add(r"\bcat\b", locate=True), gate.add(r"ship", locate=True)
     anything = gate.add(r"cat.*", locate=True)  # ends everywhere after a "cat": not worth locating
     once = gate.add(r"\bdog\b")
-    gate.freeze()
+    _frozen(gate)
     assert gate.located == {cat, ship}
     text = "é 😀 a Cat, a dog, and a CAT on the ship"
     ends = gate.locate(text)
@@ -184,14 +192,34 @@ def test_locate_reports_where_every_match_ends_in_characters_not_bytes():
 def test_a_pattern_hyperscan_refuses_stays_open():
     gate = PatternGate()
     needle, huge = gate.add("needle"), gate.add(r"\w{30000,}")  # "Bounded repeat is too large"
-    gate.freeze()
+    _frozen(gate)  # one expression refused: the others still make a database
     assert gate.open("hay") == {huge}
     assert gate.open("needle") == {needle, huge}
     located = PatternGate()
     needle, huge = located.add("needle", locate=True), located.add(r"\w{30000,}", locate=True)
-    located.freeze()
+    _frozen(located)
     assert located.located == {needle}
     assert located.locate("a needle") == {needle: [8], huge: []}
+
+
+@needs_hyperscan
+def test_while_the_gate_compiles_checks_run_ungated_and_answer_the_same(ruleset, monkeypatch):
+    release = threading.Event()
+    compile_for_real = pattern_gate._compile
+
+    def slow_compile(*args):
+        release.wait(60)
+        return compile_for_real(*args)
+
+    monkeypatch.setattr(pattern_gate, "_compile", slow_compile)
+    monkeypatch.setattr(pattern_gate, "_cache", pattern_gate.collections.OrderedDict())  # nothing compiled yet
+    fresh = load_rule_pack(RULES_DIR)  # returns at once: the compile waits in the background
+    assert not fresh.gate.wait(0.2)
+    assert fresh.gate.locate("we have just launched") is None
+    assert _answers(fresh, _TEXTS[::8]) == _answers(ruleset, _TEXTS[::8])
+    release.set()
+    assert fresh.gate.wait(60)
+    assert fresh.gate.open("we have just launched") is not None
 
 
 @needs_hyperscan
@@ -212,8 +240,7 @@ _TEXTS = POSTS[::3] + [" ".join(POSTS[i:i + 40]) for i in range(0, len(POSTS), 4
 @needs_hyperscan
 def test_checks_answer_the_same_with_the_gate_and_without_it(ruleset, monkeypatch):
     gated = _answers(ruleset, _TEXTS)
-    monkeypatch.setattr(PatternGate, "open", lambda self, text, folded=None: None)  # every pattern open...
-    monkeypatch.setattr(PatternGate, "locate", lambda self, text, folded=None: None)  # ...and nowhere located
+    monkeypatch.setattr(PatternGate, "locate", lambda self, text, folded=None: None)  # every pattern open
     assert _answers(ruleset, _TEXTS) == gated
     assert sum(bool(a) for a in gated) > len(gated) // 4, "the texts should raise warnings"
 
@@ -223,6 +250,7 @@ def test_without_hyperscan_rules_load_ungated_and_answer_the_same(ruleset, monke
     gated = _answers(ruleset, _TEXTS[::4])
     monkeypatch.setattr(pattern_gate, "hyperscan", None)
     plain = load_rule_pack(RULES_DIR)
+    assert not plain.gate.wait()
     assert not [p for p in _pattern_matchers(plain) if p.gate is not None]
     assert _answers(plain, _TEXTS[::4]) == gated
 

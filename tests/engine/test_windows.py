@@ -22,7 +22,9 @@ POSTS = [json.loads(line)["text"] for line in CORPUS.read_text(encoding="utf-8")
 
 @pytest.fixture(scope="module")
 def ruleset():
-    return load_rule_pack(RULES_DIR)
+    ruleset = load_rule_pack(RULES_DIR)
+    ruleset.gate.wait(60)  # its database compiles in the background
+    return ruleset
 
 
 def _pattern_matchers(ruleset):

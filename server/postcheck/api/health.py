@@ -15,7 +15,9 @@ bp = Blueprint("health", __name__)
 def healthz():
     source = services().rules
     return jsonify({"status": "ok", "version": __version__, "rules_version": source.current.version,
-                    "rules": len(source.current.rules), "rules_reload_error": source.last_error})
+                    "rules": len(source.current.rules), "rules_reload_error": source.last_error,
+                    # Checks run, ungated and slower, while this process compiles the pattern gate.
+                    "pattern_gate": source.current.gate.state})
 
 
 @bp.get("/readyz")

@@ -100,16 +100,12 @@ class Scan:
         try:
             return self._gated[key]
         except KeyError:
-            if len(self.text) >= WINDOWED_FROM and gate.can_locate:
-                ends = self.located(gate)  # the same pass says where, which long texts need anyway
-                opened = None if ends is None else frozenset(ends)
-            else:
-                opened = gate.open(self.text, folded=self.gate_text)
-            self._gated[key] = opened
+            ends = self.located(gate)
+            opened = self._gated[key] = None if ends is None else frozenset(ends)
             return opened
 
     def located(self, gate: PatternGate) -> dict[int, list[int]] | None:
-        """Where matches of the gate's patterns end in this text (PatternGate.locate)."""
+        """Where matches of the gate's patterns end in this text (PatternGate.locate), from the same pass."""
         key = ("located", id(gate))
         try:
             return self._gated[key]

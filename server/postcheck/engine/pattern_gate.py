@@ -21,12 +21,15 @@ give the same answers, only slower. `tests/engine/test_pattern_gate.py` holds th
 from __future__ import annotations
 
 import bisect
+import collections
+import concurrent.futures
 import functools
 import logging
 import re
 import re._constants as sre
 import re._parser as sre_parse
 import threading
+import weakref
 
 import regex
 
@@ -233,7 +236,36 @@ _FLAGS = 0 if hyperscan is None else (
     | hyperscan.HS_FLAG_ALLOWEMPTY)
 
 
-@functools.lru_cache(maxsize=16)
+@functools.lru_cache(maxsize=1)
+def _compiler() -> concurrent.futures.ThreadPoolExecutor:
+    """One thread compiles databases, one after another: Hyperscan releases the GIL while it works,
+    so checks go on meanwhile, and several reloads in a row do not compete for the cores."""
+    return concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="postcheck-pattern-gate")
+
+
+# The rule pack in use and a few before it (a few MB each): a pack loaded again (a reload that changed
+# only word lists, a test) costs no compile.
+_CACHE_SIZE = 4
+_cache: collections.OrderedDict = collections.OrderedDict()
+_cache_lock = threading.Lock()
+
+
+def _cached(key):
+    with _cache_lock:
+        compiled = _cache.get(key)
+        if compiled is not None:
+            _cache.move_to_end(key)
+        return compiled
+
+
+def _remember(key, compiled) -> None:
+    with _cache_lock:
+        _cache[key] = compiled
+        _cache.move_to_end(key)
+        while len(_cache) > _CACHE_SIZE:
+            _cache.popitem(last=False)
+
+
 def _compile(expressions: tuple[str, ...], every_end: tuple[bool, ...]):
     """One database for the expressions (the same rule pack, loaded again, reuses it), reporting each
     pattern once or, where `every_end` says so, every place a match of it ends; ids are positions in
@@ -281,20 +313,20 @@ def _char_offset(folded: str):
 
 
 class PatternGate:
-    """The rule set's patterns, gathered while rules compile, then compiled twice: a database that says
-    which may match a text (`open`, for short texts), and one that also says where matches of most of
-    them end (`locate`, for long texts, where a pattern then runs only around those places: see
-    RegexMatcher). Both read the text as `case_fold` makes it."""
+    """The rule set's patterns, gathered while rules compile, then compiled into one database that says,
+    in one pass over a text, which patterns may match it (`open`) and, for most of them, every place
+    their matches may end (`locate`: on a long text a pattern then runs only around those places, see
+    RegexMatcher). It reads the text as `case_fold` makes it."""
 
     def __init__(self):
         self._expressions: list[str] = []
         self._locatable: list[bool] = []  # per id: are its ends worth reporting?
         self._database = None
-        self._locator = None
+        self._compiling: concurrent.futures.Future | None = None
         self._uncovered: frozenset[int] = frozenset()  # ids Hyperscan refused: always open
         self.located: frozenset[int] = frozenset()    # ids whose every end `locate` reports
         self._ready = False
-        self._local = threading.local()  # Hyperscan scratch space is per thread and per database
+        self._local = threading.local()  # Hyperscan scratch space is per thread
 
     def add(self, pattern: str, locate: bool = False) -> int | None:
         """The id under which `pattern` is gated, or None when it cannot be (it is then always run).
@@ -312,59 +344,74 @@ class PatternGate:
         return len(self._expressions) - 1
 
     def freeze(self) -> None:
-        if not self._ready and self._expressions and hyperscan is not None:
-            expressions = tuple(self._expressions)
-            self._database, covered = _compile(expressions, (False,) * len(expressions))
-            self._uncovered = frozenset(range(len(expressions))) - covered
-            if any(self._locatable):
-                self._locator, covered = _compile(expressions, tuple(self._locatable))
-                self.located = frozenset(i for i in covered if self._locatable[i])
+        """No more patterns. The database compiles in the background (a few seconds for a whole rule
+        pack): until it is ready, checks run ungated, so a rule reload, a roster change or a worker
+        start never waits for it. A pack compiled before in this process is ready at once."""
+        if self._ready:
+            return
         self._ready = True
+        if not self._expressions or hyperscan is None:
+            return
+        key = (tuple(self._expressions), tuple(self._locatable))
+        compiled = _cached(key)
+        if compiled is not None:
+            self._install(compiled)
+            return
+        gate = weakref.ref(self)
+
+        def build():
+            if gate() is None:
+                return None  # the rule set was replaced before its turn came
+            compiled = _cached(key)
+            if compiled is None:
+                compiled = _compile(*key)
+                _remember(key, compiled)
+            live = gate()
+            if live is not None:
+                live._install(compiled)
+            return compiled
+
+        self._compiling = _compiler().submit(build)
+
+    def _install(self, compiled) -> None:
+        database, covered = compiled
+        self._uncovered = frozenset(range(len(self._expressions))) - covered
+        self.located = frozenset(i for i in covered if self._locatable[i])
+        self._database = database  # last: a check sees the database only once the rest is in place
 
     @property
-    def can_locate(self) -> bool:
-        return self._locator is not None
+    def state(self) -> str:
+        """"ready", "compiling", or "off" (no Hyperscan, nothing to gate, or it refused them all)."""
+        if self._database is not None:
+            return "ready"
+        return "compiling" if self._compiling is not None and not self._compiling.done() else "off"
 
-    def _scan(self, database, folded: str, on_match) -> bool:
-        """Runs `database` over the folded text; False when it could not."""
+    def wait(self, timeout: float | None = None) -> bool:
+        """Waits for the database (benchmarks, tests, the CLI); True when the gate is working."""
+        if self._compiling is not None:
+            try:
+                self._compiling.result(timeout)
+            except concurrent.futures.TimeoutError:
+                return False
+        return self._database is not None
+
+    def locate(self, text: str, *, folded: str | None = None) -> dict[int, list[int]] | None:
+        """Every pattern that may match `text`, each with character offsets where matches of its
+        rewrite end; for the patterns in `located`, every such offset, and so the end of every match
+        of the pattern itself (the rewrite accepts whatever the pattern consumes). None when unknown
+        (every pattern must then be run). `folded`, when given, is `case_fold(text)` already made."""
         if not self._ready:
             raise RuntimeError("the gate is frozen before it is used")
+        if self._database is None:
+            return None
+        folded = case_fold(text) if folded is None else folded
         try:
             data = folded.encode("utf-8")  # lone surrogates cannot be: no answer, not a wrong one
         except UnicodeEncodeError:
-            return False
-        scratches = getattr(self._local, "scratches", None)
-        if scratches is None:
-            scratches = self._local.scratches = {}
-        scratch = scratches.get(id(database))
-        if scratch is None:
-            scratch = scratches[id(database)] = hyperscan.Scratch(database)
-        try:
-            database.scan(data, match_event_handler=on_match, scratch=scratch)
-        except hyperscan.error:
-            log.warning("the pattern gate failed on a text; every pattern is scanned for it")
-            return False
-        return True
-
-    def open(self, text: str, *, folded: str | None = None) -> frozenset[int] | None:
-        """The ids of the patterns that may match `text`; None when unknown (every pattern must then
-        be run). `folded`, when given, is `case_fold(text)` already made."""
-        if self._database is None:
             return None
-        opened: list[int] = []
-        if not self._scan(self._database, case_fold(text) if folded is None else folded,
-                          lambda i, _start, _end, _flags, _ctx: opened.append(i)):
-            return None
-        return frozenset(opened).union(self._uncovered) if self._uncovered else frozenset(opened)
-
-    def locate(self, text: str, *, folded: str | None = None) -> dict[int, list[int]] | None:
-        """Every pattern that may match `text`, each with the character offsets where matches of its
-        rewrite end; for the patterns in `located`, that is every such offset, so it includes the end
-        of every match of the pattern itself (the rewrite accepts whatever the pattern consumes). The
-        keys are what `open` answers. None when unknown."""
-        if self._locator is None:
-            return None
-        folded = case_fold(text) if folded is None else folded
+        scratch = getattr(self._local, "scratch", None)
+        if scratch is None or scratch.database is not self._database:
+            scratch = self._local.scratch = _Scratch(self._database)
         ends: dict[int, list[int]] = {i: [] for i in self._uncovered}
 
         def note(i, _start, end, _flags, _ctx):
@@ -374,9 +421,28 @@ class PatternGate:
             else:
                 found.append(end)
 
-        if not self._scan(self._locator, folded, note):
+        try:
+            self._database.scan(data, match_event_handler=note, scratch=scratch.space)
+        except hyperscan.error:
+            log.warning("the pattern gate failed on a text; every pattern is scanned for it")
             return None
         if not folded.isascii():
             to_char = _char_offset(folded)
             ends = {i: [to_char(end) for end in found] for i, found in ends.items()}
         return ends
+
+    def open(self, text: str, *, folded: str | None = None) -> frozenset[int] | None:
+        """The ids of the patterns that may match `text`; None when unknown (every pattern must then
+        be run)."""
+        ends = self.locate(text, folded=folded)
+        return None if ends is None else frozenset(ends)
+
+
+class _Scratch:
+    """A thread's Hyperscan scratch space, and the database it was made for."""
+
+    __slots__ = ("database", "space")
+
+    def __init__(self, database):
+        self.database = database
+        self.space = hyperscan.Scratch(database)
