@@ -100,12 +100,11 @@ def main():
         median, p99 = timed(run(scaled), tweets[:100], repeat)
         print(f"  {len(scaled.rules):>4} rules: median {median:.3f} ms, p99 {p99:.3f} ms")
 
-    print("hostile 100,000-character inputs:")
+    print("hostile 100,000-character inputs (median of 5):")
     for name, text in [("a*100000", "a" * 100_000), ("@*100000", "@" * 100_000), ("'Cllr '*20000", "Cllr " * 20_000),
                        ("'f*ck '*20000", "f*ck " * 20_000), ("emoji*50000", "😀" * 50_000), ("'a.'*50000", "a." * 50_000)]:
-        start = time.perf_counter()
-        check(ruleset, Draft(text=text))
-        print(f"  {name:>16}: {(time.perf_counter() - start) * 1000:.1f} ms")
+        median, slowest = timed(run(ruleset), [text], 5)
+        print(f"  {name:>16}: {median:.1f} ms (slowest {slowest:.1f} ms)")
 
     try:
         from better_profanity import profanity

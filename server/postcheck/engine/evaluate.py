@@ -68,13 +68,17 @@ def account_type(draft: Draft, ruleset: RuleSet, council_handles: Iterable[str] 
     return "personal"
 
 
-def _merge(spans: list[m.Span]) -> list[m.Span]:
+def _merge(spans: list[m.Span], limit: int = MAX_SPANS_PER_WARNING) -> list[m.Span]:
+    """The first `limit` underlines, overlapping spans joined. It stops there: a hostile text can give
+    a rule tens of thousands of spans, and the rest would be merged only to be dropped."""
     merged: list[list[int]] = []
     for start, end in sorted(spans):
         if start == end:
             continue  # a "not" matcher's whole-post marker
         if merged and start <= merged[-1][1]:
             merged[-1][1] = max(merged[-1][1], end)
+        elif len(merged) == limit:
+            break  # this span and every later one start after the last kept span ends
         else:
             merged.append([start, end])
     return [(s, e) for s, e in merged]
@@ -115,7 +119,7 @@ def check(ruleset: RuleSet, draft: Draft, election: ElectionState = NO_ELECTION,
         if found is None:
             continue
         spans = [] if rule.whole_post else [
-            {"start": to_utf16(s), "end": to_utf16(e)} for s, e in _merge(found)[:MAX_SPANS_PER_WARNING]]
+            {"start": to_utf16(s), "end": to_utf16(e)} for s, e in _merge(found)]
         warnings.append(Warning(rule.id, rule.category, rule.severity[account], rule.title, rule.message,
                                 rule.advice, dict(rule.policy), spans, dict(rule.fix) if rule.fix else None))
     warnings.sort(key=lambda w: (_SEVERITY_ORDER[w.severity], w.spans[0]["start"] if w.spans else -1))
