@@ -14,9 +14,14 @@ matching is all that is needed. A wider pattern only means a `regex` scan that f
 narrower one would hide a warning, so whatever this module cannot rewrite soundly stays ungated and
 is always scanned.
 
-Everything here is an accelerator. Without Hyperscan (no wheel for the platform), or when the text
-cannot be given to it (lone surrogates are not UTF-8), every pattern counts as possible, and checks
-give the same answers, only slower. `tests/engine/test_pattern_gate.py` holds the proofs.
+The same pass reports every place where a match of most rewrites ends (`locate`). The rewrite accepts
+whatever its pattern consumes, so every match of the pattern ends at one of those places, and on a
+long text RegexMatcher runs the pattern only in windows ending there.
+
+Everything here is an accelerator. The database compiles on a background thread (a few seconds for a
+rule pack), and until it is ready, without Hyperscan (no wheel for the platform), or when the text
+cannot be given to it (lone surrogates are not UTF-8), every pattern counts as possible: checks give
+the same answers, only slower. `tests/engine/test_pattern_gate.py` holds the proofs.
 """
 from __future__ import annotations
 
@@ -33,7 +38,7 @@ import weakref
 
 import regex
 
-try:  # wheels exist for x86-64 Linux, macOS and Windows; elsewhere checks run ungated
+try:  # wheels exist for x86-64 (Linux, macOS, Windows) and Apple silicon; elsewhere checks run ungated
     import hyperscan
 except ImportError:  # pragma: no cover - depends on the platform
     hyperscan = None
