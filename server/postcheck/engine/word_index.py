@@ -127,13 +127,17 @@ class CombinedIndex:
     word of a text serves every list at once, however many lists and rules there are.
 
     An entry's anchor is its longest exact word ("the council tax" is filed under "council"), so the
-    common short words that begin many phrases ("i", "the", "we") lead to no work on most texts.
+    common short words that begin many phrases ("i", "the", "we") lead to no work on most texts. A
+    phrase whose words all occur is then looked for around the occurrences of whichever of its words
+    is rarest in this text, and once for every list that has it.
     """
 
     def __init__(self):
-        # anchor word -> (list id, entry, the anchor's place in the entry, the entry's other exact
-        # words, all its exact words in order)
-        self.by_anchor: dict[str, list[tuple[int, Entry, int, frozenset[str], list[str]]]] = {}
+        # anchor word -> the lists with it as a one-word entry
+        self.singles: dict[str, list[int]] = {}
+        # anchor word -> the phrases filed under it: their exact words in order, those words as a set,
+        # and (list id, entry) for each list that has the phrase written that way
+        self.phrases: dict[str, dict[tuple[str, ...], tuple[frozenset[str], list[tuple[int, Entry]]]]] = {}
         # One-word entries ending in `*`, grouped by the case-folded prefix the literal scanner looks for.
         self.prefixes: dict[str, list[tuple[str, int]]] = {}
         # The rule set's literal scanner, once it holds the prefixes: a prefix absent from the text
@@ -150,9 +154,12 @@ class CombinedIndex:
             self.prefixes.setdefault(entry.first.casefold(), []).append((entry.first, list_id))
             return
         exact = _exact_words(entry)
-        anchor = max(range(len(exact)), key=lambda k: len(exact[k]))
-        others = frozenset(w for k, w in enumerate(exact) if k != anchor)
-        self.by_anchor.setdefault(exact[anchor], []).append((list_id, entry, anchor, others, exact))
+        if not entry.rest:
+            self.singles.setdefault(entry.first, []).append(list_id)
+            return
+        anchor = max(exact, key=len)
+        written = self.phrases.setdefault(anchor, {})
+        written.setdefault(tuple(exact), (frozenset(exact), []))[1].append((list_id, entry))
 
     def prefix_literals(self) -> list[str]:
         """What the literal scanner must find for the `word*` entries to be looked up (see find_all)."""
@@ -162,48 +169,51 @@ class CombinedIndex:
         """Every list's matches in this text, by list id. `present`, when given, holds every literal of
         prefix_literals() that occurs in the case-folded text."""
         found: list[list[tuple[int, int]]] = [[] for _ in range(self.size)]
-        by_anchor = self.by_anchor
         positions = words.positions
-        present_words = positions.keys()
-        if len(positions) < len(by_anchor):
-            anchors = [w for w in positions if w in by_anchor]
-        else:
-            anchors = [w for w in by_anchor if w in positions]
-        for anchor in anchors:
+        starts, ends = words.starts, words.ends
+        for anchor in _shared_keys(positions, self.singles):
             at = positions[anchor]
-            for list_id, entry, offset, others, exact in by_anchor[anchor]:
-                if not entry.rest:
-                    found[list_id].extend((words.starts[i], words.ends[i]) for i in at)
-                elif present_words >= others:  # a phrase needs all its words somewhere
-                    found[list_id].extend(_occurrences(words, entry, at, offset, exact))
+            for list_id in self.singles[anchor]:
+                found[list_id].extend((starts[i], ends[i]) for i in at)
+        lowers = words.lowers
+        present_words = positions.keys()
+        for anchor in _shared_keys(positions, self.phrases):
+            for exact, (needed, phrases) in self.phrases[anchor].items():
+                if not present_words >= needed:  # a phrase needs all its words somewhere
+                    continue
+                # Looked for around its rarest word: "the" is everywhere in a long text, "bin" is not.
+                size = len(exact)
+                count, offset = min((len(positions[word]), k) for k, word in enumerate(exact))
+                shape = list(exact)
+                for j in positions[exact[offset]]:
+                    i = j - offset
+                    # The words first, in one comparison: what stands between them is checked only
+                    # when they fit.
+                    if i >= 0 and lowers[i:i + size] == shape:
+                        for list_id, entry in phrases:
+                            end = _follow(words, i, entry)
+                            if end is not None:
+                                found[list_id].append((starts[i], end))
         for folded, entries in self.prefixes.items():
             # A word of the text starting with the prefix puts the folded prefix in the folded text.
             if present is not None and folded not in present:
                 continue
             for prefix, list_id in entries:
                 for word in words.beginning_with(prefix):
-                    found[list_id].extend((words.starts[i], words.ends[i]) for i in positions[word])
+                    found[list_id].extend((starts[i], ends[i]) for i in positions[word])
         return found
+
+
+def _shared_keys(small: dict, large: dict) -> list:
+    """The keys two dicts share, looked up from the smaller one."""
+    if len(small) > len(large):
+        small, large = large, small
+    return [key for key in small if key in large]
 
 
 def _exact_words(entry: Entry) -> list[str]:
     """The words an entry needs exactly as written (the last one only begins a word when it goes on)."""
     return [entry.first] + [w for _j, w in (entry.rest[:-1] if entry.goes_on else entry.rest)]
-
-
-def _occurrences(words: TextWords, entry: Entry, anchor_at: list[int], offset: int, exact: list[str]):
-    """Every place a phrase is written, found from the occurrences of its anchor word."""
-    found = []
-    lowers = words.lowers
-    size = len(exact)
-    for j in anchor_at:
-        i = j - offset
-        # The words first, in one comparison: what stands between them is checked only when they fit.
-        if i >= 0 and lowers[i:i + size] == exact:
-            end = _follow(words, i, entry)
-            if end is not None:
-                found.append((words.starts[i], end))
-    return found
 
 
 def _follow(words: TextWords, i: int, entry: Entry) -> int | None:
