@@ -5,6 +5,7 @@ import dataclasses
 import json
 
 import pytest
+import regex
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -88,6 +89,47 @@ def test_every_pattern_finds_the_same_in_windows_as_in_the_whole_text(ruleset):
     assert used["windows"] > 0, "no pattern ever ran in windows: the test would prove nothing"
     if pattern_gate.hyperscan is not None:
         assert used["located"] > 0, "no pattern ever ran where the gate located it"
+
+
+# Patterns whose assertions read past the end of their matches: a located window runs only a little
+# beyond the last place a match can end (windows.Reach.beyond), and must still see what they read.
+_PEEKING = [r"\bcat(?!\w)", r"\bdogs?\b", r"end$", r"(?m)end$", r"\bname(?= (?:mentions|thinks)\b)",
+            r"\bzz\w{0,2}(?=xyz)", r"(?<!\w)ab(?=c(?!d))", r"\bfoo(?:bar)?(?=\W{2})"]
+
+
+@pytest.mark.skipif(pattern_gate.hyperscan is None, reason="no Hyperscan wheel on this platform")
+def test_located_windows_see_what_assertions_read_past_a_match():
+    gate = pattern_gate.PatternGate()
+    matchers = []
+    for pattern in _PEEKING:
+        matcher = m.RegexMatcher(regex.compile(pattern, regex.IGNORECASE))
+        assert matcher.reach is not None, pattern
+        matcher.gate_id = gate.add(pattern, locate=True)
+        matcher.gate = gate
+        matchers.append(matcher)
+    gate.freeze()
+    assert gate.wait(60) and gate.located == {matcher.gate_id for matcher in matchers}
+    # Mostly filler, so that matches are sparse and windows worth running.
+    words = st.sampled_from(["cat", "cats", "dog", "dogs", "end", "\n", "name", " mentions", " thinks", "xyz",
+                             "abc", "abcd", "foo", "foobar", "!!", "?", " ", "zz"])
+    pieces = st.one_of(words, st.sampled_from(["lorem ipsum " * 12, "a" * 30 + " ", "q" * 150 + "\n"]))
+    windowed = []
+
+    @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @given(st.lists(pieces, min_size=20, max_size=120).map("".join).filter(lambda t: len(t) >= m.WINDOWED_FROM))
+    def same(text):
+        scan = m.Scan(text, timeout=5)
+        for matcher in matchers:
+            windowed.append(matcher._regions(scan) is not None)
+            assert matcher._scan(scan) == _whole_text(matcher, text), matcher.compiled.pattern
+
+    same()
+    assert sum(windowed) > len(windowed) // 4, "too few texts ran in located windows to prove anything"
+    # And one text where every pattern runs in windows, "end" before a newline in the middle of it.
+    scan = m.Scan(("lorem ipsum " * 40 + "cat dogs end\nname mentions zzxyz abc foo!! ") * 5, timeout=5)
+    for matcher in matchers:
+        assert matcher._regions(scan) is not None, matcher.compiled.pattern
+        assert matcher._scan(scan) == _whole_text(matcher, scan.text), matcher.compiled.pattern
 
 
 def test_skipping_rules_whose_literals_are_absent_changes_no_answer(ruleset):

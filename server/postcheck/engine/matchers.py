@@ -274,6 +274,10 @@ class RegexMatcher(LeafMatcher):
             ends = scan.located(self.gate)
             if ends is not None:
                 found = ends.get(self.gate_id, ())
+                # A match starting in a region ends at one of the ends that made the region, so at most
+                # one past its last start: a run must see only as far beyond as assertions read
+                # (windows.Reach.beyond; the proof is in windows.py).
+                ahead = 1 + self.reach.beyond.at(words, gaps)
                 if len(found) * (width + ahead + _CALL_COST) > len(text):
                     return None  # ends everywhere: one scan of the whole text is cheaper
                 regions = windows.merge_intervals((max(end - width, 0), end - 1) for end in found)

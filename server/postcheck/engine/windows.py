@@ -11,6 +11,17 @@ run of non-space characters (for classes without white space) or of non-alphanum
 classes without letters or digits). So the bound is a formula in those two run lengths, measured once
 per text. A repeat of anything else (`.+`, `(\\w+ )+`, a class mixing letters and spaces) has no
 bound, and such patterns are always scanned whole.
+
+When the pattern gate reports every place a match may end (pattern_gate.locate), a match ending at
+e starts in [e - width, e - 1], and a run over a region of such starts need not see far past its last
+end. Take a start s in a region whose ends were merged: the last of them is E = (the region's last
+start) + 1, and the run ends at T = E + `beyond`, where `beyond` is further than any assertion reads
+past the place it stands. Any path of the pattern that succeeds from s, with the text cut at T or
+not, consumes at most `width` characters and its rewrite matches what it consumed, so it ends at a
+reported end e' with e' - width <= s, whose region was merged into this one: e' <= E. Its assertions
+stand at or before e', so it reads nothing at or past T: it succeeds in both texts alike, and so the
+first to succeed from s is the same path. (One more character than assertions read: `$` also matches
+before a final newline, and so looks one character past it.)
 """
 from __future__ import annotations
 
@@ -166,11 +177,47 @@ def _width(items, depth: int = 0) -> tuple[Width, Width]:
     return total, reach
 
 
+def _beyond(items, depth: int = 0) -> Width:
+    """How far past the place where it stands any assertion of `items` reads: what a run must see
+    beyond the end of a match (a match's assertions all stand at or before its end)."""
+    if depth > 100:
+        raise _Unbounded
+    furthest = _ZERO
+    for op, av in items:
+        if op is sre.AT:
+            furthest = furthest.most(Width(_ANCHOR_REACH))
+        elif op in (sre.ASSERT, sre.ASSERT_NOT):
+            direction, sub = av
+            if direction == 1:
+                width, ahead = _width(sub, depth + 1)
+                furthest = furthest.most(width.most(ahead))
+            else:  # a lookbehind's own assertions stand at or before where it does
+                furthest = furthest.most(_beyond(sub, depth + 1))
+        elif op is sre.SUBPATTERN:
+            furthest = furthest.most(_beyond(av[-1], depth + 1))
+        elif op is getattr(sre, "ATOMIC_GROUP", None):
+            furthest = furthest.most(_beyond(av, depth + 1))
+        elif op is sre.BRANCH:
+            for branch in av[1]:
+                furthest = furthest.most(_beyond(branch, depth + 1))
+        elif op is sre.GROUPREF_EXISTS:
+            _group, yes, no = av
+            furthest = furthest.most(_beyond(yes, depth + 1))
+            if no:
+                furthest = furthest.most(_beyond(no, depth + 1))
+        elif op in _REPEATS:
+            furthest = furthest.most(_beyond(av[2], depth + 1))
+    return furthest
+
+
 @dataclass(frozen=True)
 class Reach:
     """How far from a literal occurrence a match, and what its assertions read, can extend."""
     width: Width   # the longest match
     ahead: Width   # the furthest any assertion reads beyond a match's start
+    # The furthest any assertion reads beyond the place where it stands, and so beyond the end of
+    # any match (RegexMatcher runs only up to there past the last place a match can end).
+    beyond: Width = _ZERO
 
 
 def match_reach(pattern: str, ignorecase: bool) -> Reach | None:
@@ -178,9 +225,11 @@ def match_reach(pattern: str, ignorecase: bool) -> Reach | None:
     try:
         parsed = sre_parse.parse(properties_as_word(pattern), sre.SRE_FLAG_IGNORECASE if ignorecase else 0)
         width, ahead = _width(parsed)
+        beyond = _beyond(parsed)
     except Exception:  # _Unbounded, or syntax only the regex module knows
         return None
-    return Reach(width, width.most(ahead) + Width(_ANCHOR_REACH))
+    # One more character than assertions read, as for `ahead`: `$` also looks at what follows a newline.
+    return Reach(width, width.most(ahead) + Width(_ANCHOR_REACH), beyond + Width(_ANCHOR_REACH))
 
 
 def merge_intervals(intervals) -> list[tuple[int, int]]:
