@@ -38,11 +38,7 @@ import weakref
 
 import regex
 
-try:  # wheels exist for x86-64 (Linux, macOS, Windows) and Apple silicon; elsewhere checks run ungated
-    import hyperscan
-except ImportError:  # pragma: no cover - depends on the platform
-    hyperscan = None
-
+from postcheck.engine.hyperscan_support import ThreadScratch, hyperscan
 from postcheck.engine.prefilter import properties_as_word
 
 log = logging.getLogger(__name__)
@@ -331,7 +327,7 @@ class PatternGate:
         self._uncovered: frozenset[int] = frozenset()  # ids Hyperscan refused: always open
         self.located: frozenset[int] = frozenset()    # ids whose every end `locate` reports
         self._ready = False
-        self._local = threading.local()  # Hyperscan scratch space is per thread
+        self._scratch: ThreadScratch | None = None
 
     def add(self, pattern: str, locate: bool = False) -> int | None:
         """The id under which `pattern` is gated, or None when it cannot be (it is then always run).
@@ -382,6 +378,7 @@ class PatternGate:
         database, covered = compiled
         self._uncovered = frozenset(range(len(self._expressions))) - covered
         self.located = frozenset(i for i in covered if self._locatable[i])
+        self._scratch = ThreadScratch(database) if database is not None else None
         self._database = database  # last: a check sees the database only once the rest is in place
 
     @property
@@ -414,9 +411,6 @@ class PatternGate:
             data = folded.encode("utf-8")  # lone surrogates cannot be: no answer, not a wrong one
         except UnicodeEncodeError:
             return None
-        scratch = getattr(self._local, "scratch", None)
-        if scratch is None or scratch.database is not self._database:
-            scratch = self._local.scratch = _Scratch(self._database)
         ends: dict[int, list[int]] = {i: [] for i in self._uncovered}
 
         def note(i, _start, end, _flags, _ctx):
@@ -427,7 +421,7 @@ class PatternGate:
                 found.append(end)
 
         try:
-            self._database.scan(data, match_event_handler=note, scratch=scratch.space)
+            self._database.scan(data, match_event_handler=note, scratch=self._scratch.get())
         except hyperscan.error:
             log.warning("the pattern gate failed on a text; every pattern is scanned for it")
             return None
@@ -441,13 +435,3 @@ class PatternGate:
         be run)."""
         ends = self.locate(text, folded=folded)
         return None if ends is None else frozenset(ends)
-
-
-class _Scratch:
-    """A thread's Hyperscan scratch space, and the database it was made for."""
-
-    __slots__ = ("database", "space")
-
-    def __init__(self, database):
-        self.database = database
-        self.space = hyperscan.Scratch(database)

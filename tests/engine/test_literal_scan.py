@@ -1,0 +1,67 @@
+"""Which literals occur in a text: Hyperscan's answer (one report per literal) must be the automaton's
+(every occurrence), on real posts and on any Unicode, or the engine would skip a rule it should run."""
+import json
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from postcheck.engine import literal_scan, load_rule_pack
+from postcheck.engine.literal_scan import LiteralScanner
+from tests.conftest import RULES_DIR
+
+needs_hyperscan = pytest.mark.skipif(literal_scan.hyperscan is None, reason="no Hyperscan wheel on this platform")
+
+CORPORA = sorted((RULES_DIR.parent / "tests" / "corpus").glob("*.jsonl"))
+POSTS = [json.loads(line)["text"] for path in CORPORA
+         for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+@pytest.fixture(scope="module")
+def scanner():
+    return load_rule_pack(RULES_DIR).literals
+
+
+def _by_automaton(scanner, folded):
+    return set(scanner.find(folded))  # with positions: always the automaton
+
+
+@needs_hyperscan
+def test_the_pack_s_literals_are_found_by_hyperscan(scanner):
+    assert scanner._presence is not None
+
+
+@needs_hyperscan
+def test_presence_agrees_with_every_occurrence_on_every_corpus_post(scanner):
+    texts = POSTS + [" ".join(POSTS[i:i + 200]) for i in range(0, len(POSTS), 200)]
+    found = 0
+    for text in texts:
+        folded = text.casefold()
+        present = scanner.find(folded, positions=False)
+        assert set(present) == _by_automaton(scanner, folded), text[:80]
+        assert all(value is None for value in present.values())
+        found += len(present)
+    assert found > len(texts), "the posts should contain literals"
+
+
+@needs_hyperscan
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(st.sampled_from(["council", "£", "ß", "ss", "İ", "i̇", "😀", "f*ck", "é", "e\u0301", "\x00"]),
+                          st.text(max_size=8)), max_size=30).map("".join))
+def test_presence_agrees_with_every_occurrence_on_any_unicode(scanner, text):
+    folded = text.casefold()
+    assert set(scanner.find(folded, positions=False)) == _by_automaton(scanner, folded)
+
+
+def test_a_text_hyperscan_cannot_read_is_answered_by_the_automaton(scanner):
+    folded = "cash in a brown envelope \ud800"  # a lone surrogate is not UTF-8
+    assert set(scanner.find(folded, positions=False)) == _by_automaton(scanner, folded) >= {"cash"}
+
+
+def test_without_hyperscan_the_automaton_answers_alone(monkeypatch):
+    monkeypatch.setattr(literal_scan, "hyperscan", None)
+    plain = LiteralScanner()
+    plain.add(["cash", "bung", "ß", "£"])
+    plain.freeze()
+    assert plain._presence is None
+    assert plain.find("no cash, no bung", positions=False) == {"cash": None, "bung": None}
