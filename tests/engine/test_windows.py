@@ -14,6 +14,7 @@ from postcheck.engine import matchers as m
 from postcheck.engine import pattern_gate
 from postcheck.engine.literal_scan import LiteralScanner
 from postcheck.engine.text import normalise
+from postcheck.engine import windows
 from postcheck.engine.windows import Width, match_reach, merge_windows
 from tests.conftest import RULES_DIR
 
@@ -93,7 +94,7 @@ def test_every_pattern_finds_the_same_in_windows_as_in_the_whole_text(ruleset):
 
 # Patterns whose assertions read past the end of their matches: a located window runs only a little
 # beyond the last place a match can end (windows.Reach.beyond), and must still see what they read.
-_PEEKING = [r"\bcat(?!\w)", r"\bdogs?\b", r"end$", r"(?m)end$", r"\bname(?= (?:mentions|thinks)\b)",
+_PEEKING = [r"\bkeep\W+going\b", r"\bcat(?!\w)", r"\bdogs?\b", r"end$", r"(?m)end$", r"\bname(?= (?:mentions|thinks)\b)",
             r"\bzz\w{0,2}(?=xyz)", r"(?<!\w)ab(?=c(?!d))", r"\bfoo(?:bar)?(?=\W{2})"]
 
 
@@ -110,7 +111,7 @@ def test_located_windows_see_what_assertions_read_past_a_match():
     gate.freeze()
     assert gate.wait(60) and gate.located == {matcher.gate_id for matcher in matchers}
     # Mostly filler, so that matches are sparse and windows worth running.
-    words = st.sampled_from(["cat", "cats", "dog", "dogs", "end", "\n", "name", " mentions", " thinks", "xyz",
+    words = st.sampled_from(["keep", "going", "²", " ½ ", "cat", "cats", "dog", "dogs", "end", "\n", "name", " mentions", " thinks", "xyz",
                              "abc", "abcd", "foo", "foobar", "!!", "?", " ", "zz"])
     pieces = st.one_of(words, st.sampled_from(["lorem ipsum " * 12, "a" * 30 + " ", "q" * 150 + "\n"]))
     windowed = []
@@ -126,7 +127,9 @@ def test_located_windows_see_what_assertions_read_past_a_match():
     same()
     assert sum(windowed) > len(windowed) // 4, "too few texts ran in located windows to prove anything"
     # And one text where every pattern runs in windows, "end" before a newline in the middle of it.
-    scan = m.Scan(("lorem ipsum " * 40 + "cat dogs end\nname mentions zzxyz abc foo!! ") * 5, timeout=5)
+    # "²" is a number to `\p{N}` but not a word character to `\W`: the gap runs must count it.
+    scan = m.Scan(("lorem ipsum " * 40 + "cat dogs end\nname mentions zzxyz abc foo!! keep !²!²! going ") * 5,
+                  timeout=5)
     for matcher in matchers:
         assert matcher._regions(scan) is not None, matcher.compiled.pattern
         assert matcher._scan(scan) == _whole_text(matcher, scan.text), matcher.compiled.pattern
@@ -182,6 +185,17 @@ def test_lookaheads_widen_what_a_window_must_see():
     reach = match_reach(r"\bname(?= (?:mentions|thinks)\b)", False)
     assert reach.width == Width(4)
     assert reach.ahead.at(0, 0) >= 4 + len(" mentions") + 1
+
+
+_EVERY_CHARACTER = "".join(chr(code) for code in range(0x110000) if not 0xD800 <= code < 0xE000)
+
+
+def test_the_runs_measured_hold_every_character_their_classes_can_match():
+    # A "gap" class (\s, \W, symbols) matches only characters Scan.runs counts in gap runs ...
+    assert m.Scan._GAP_RUN.pattern == windows.GAP + "+"
+    assert set(regex.findall(r"[\W\s]", _EVERY_CHARACTER)) <= set(regex.findall(windows.GAP, _EVERY_CHARACTER))
+    # ... and a "word" class (\w, \d) none that str.split() breaks at.
+    assert not [c for c in regex.findall(r"[\w\d]", _EVERY_CHARACTER) if c.isspace()]
 
 
 def test_windows_merge_and_stay_inside_the_text():

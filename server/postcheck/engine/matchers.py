@@ -54,7 +54,7 @@ class Scan:
                  "_gated", "_gate_text", "_runs", "cache")
 
     _WORD = regex.compile(r"[\p{L}\p{N}_'*!@$#]+")
-    _GAP_RUN = regex.compile(r"[^\p{L}\p{N}]+")
+    _GAP_RUN = regex.compile(windows.GAP + "+")
 
     def __init__(self, text: str, timeout: float = DEFAULT_TIMEOUT):
         self.text = text
@@ -121,8 +121,8 @@ class Scan:
         return self._gate_text
 
     def runs(self) -> tuple[int, int]:
-        """The longest run of non-space characters and the longest of non-alphanumerics: what bounds
-        a match's `\\w+` and `\\s+` (windows.py)."""
+        """The longest run of non-space characters and the longest of characters that are neither
+        letters nor digits (windows.GAP): what bounds a match's `\\w+` and `\\W+` (windows.py)."""
         if self._runs is None:
             # str.split breaks at every character str.isspace() knows, which is what windows.py
             # keeps out of a "word" class. A single class cannot backtrack: no timeout needed.

@@ -7,9 +7,9 @@ fraction of the cost, because most literals occur in few places.
 
 How long can a match be? Counted repeats have a bound; `\\w+`, `\\s+`, `\\p{Lu}\\p{Ll}+` do not, but
 each of them consumes one run of like characters, and no such run is longer than the text's longest
-run of non-space characters (for classes without white space) or of non-alphanumeric characters (for
-classes without letters or digits). So the bound is a formula in those two run lengths, measured once
-per text. A repeat of anything else (`.+`, `(\\w+ )+`, a class mixing letters and spaces) has no
+run of non-space characters (for classes without white space) or of characters that are neither
+letters nor digits (`GAP`, for classes without letters or digits: `\\s`, `\\W`). So the bound is a
+formula in those two run lengths, measured once per text. A repeat of anything else (`.+`, `(\\w+ )+`, a class mixing letters and spaces) has no
 bound, and such patterns are always scanned whole.
 
 When the pattern gate reports every place a match may end (pattern_gate.locate), a match ending at
@@ -28,6 +28,8 @@ from __future__ import annotations
 import re._constants as sre
 import re._parser as sre_parse
 from dataclasses import dataclass
+
+import regex
 
 from postcheck.engine.prefilter import properties_as_word
 
@@ -70,12 +72,19 @@ class _Unbounded(Exception):
     pass
 
 
+# The characters a "gap" class (windows._run_kind) can match, as `regex` knows them: neither letters nor
+# digits. Not `[^\\p{L}\\p{N}]`: `\\W` also matches the other numbers ("²", "½"), so a run of `\\W+`
+# can be longer than that class's longest run. Scan.runs measures runs of it.
+GAP = r"[^\p{L}\p{Nd}\p{Nl}]"
+_GAP_CHARACTER = regex.compile(GAP)
+
+
 def _is_space(code: int) -> bool:
-    return chr(code).isspace()
+    return chr(code).isspace()  # as str.split(), which measures the runs of non-space characters
 
 
 def _is_alnum(code: int) -> bool:
-    return chr(code).isalnum()
+    return _GAP_CHARACTER.match(chr(code)) is None
 
 
 def _members(items):
