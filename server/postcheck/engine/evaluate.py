@@ -84,13 +84,22 @@ def _merge(spans: list[m.Span], limit: int = MAX_SPANS_PER_WARNING) -> list[m.Sp
     return [(s, e) for s, e in merged]
 
 
+# How many of a rule's spans are asked for first: enough for its underlines when some overlap.
+_FIRST_SPANS = 4 * MAX_SPANS_PER_WARNING
+
+
 def evaluate_rule(rule: CompiledRule, scan: m.Scan) -> list[m.Span] | None:
-    """The spans this rule marks in the text, or None when it does not fire."""
+    """The spans this rule marks in the text (enough for `_merge`'s underlines, in order), or None when
+    it does not fire."""
     excluded = tuple(rule.except_.find(scan)) if rule.except_ is not None else ()
-    found = rule.match.find(scan, excluded)
+    found, complete = rule.match.find_first(scan, excluded, _FIRST_SPANS)
+    # The first spans decide the underlines when they hold one more underline than are kept: the
+    # spans after it start later still, so none can join the last kept underline.
+    if not complete and len(_merge(found, MAX_SPANS_PER_WARNING + 1)) <= MAX_SPANS_PER_WARNING:
+        found = rule.match.find(scan, excluded)
     if not found:
         return None
-    if rule.unless is not None and rule.unless.find(scan):
+    if rule.unless is not None and rule.unless.find_first(scan)[0]:
         return None
     return found
 

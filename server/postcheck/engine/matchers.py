@@ -144,31 +144,41 @@ class Scan:
             self._words = TextWords(self.text)
         return self._words
 
-    def word_index(self, offset: int) -> int:
-        """The number of words that start before `offset`: proximity is counted in words."""
+    def word_starts(self) -> list[int]:
+        """Where each word starts, in order: proximity is counted in words (the number of words that
+        start before an offset is its bisection here)."""
         if self._word_starts is None:
             # Linear and unable to backtrack: no timeout needed (see TextWords).
             self._word_starts = [m.start() for m in self._WORD.finditer(self.text)]
-        return bisect.bisect_right(self._word_starts, offset)
+        return self._word_starts
+
+
+class _Exclusions:
+    """A rule's `except` spans, ready to say whether a span overlaps any of them. Sorted by start, with
+    the furthest end reached so far, each span needs one bisection instead of a pass over every
+    exclusion (a long text has many)."""
+
+    __slots__ = ("starts", "furthest")
+
+    def __init__(self, excluded: tuple[Span, ...]):
+        ordered = sorted(excluded)
+        self.starts = [b for b, _e in ordered]
+        self.furthest, reach = [], -1
+        for _b, e in ordered:
+            reach = max(reach, e)
+            self.furthest.append(reach)
+
+    def keep(self, span: Span) -> bool:
+        before = bisect.bisect_left(self.starts, span[1])  # exclusions starting before the span ends
+        return before == 0 or self.furthest[before - 1] <= span[0]
 
 
 def _outside(spans: list[Span], excluded: tuple[Span, ...]) -> list[Span]:
-    """The spans that overlap none of `excluded`. Sorted by start, with the furthest end reached so far,
-    each span needs one bisection instead of a pass over every exclusion (a long text has many)."""
+    """The spans that overlap none of `excluded`."""
     if not excluded:
         return list(spans)
-    ordered = sorted(excluded)
-    starts = [b for b, _e in ordered]
-    furthest, reach = [], -1
-    for _b, e in ordered:
-        reach = max(reach, e)
-        furthest.append(reach)
-    kept = []
-    for span in spans:
-        before = bisect.bisect_left(starts, span[1])  # exclusions starting before the span ends
-        if before == 0 or furthest[before - 1] <= span[0]:
-            kept.append(span)
-    return kept
+    keep = _Exclusions(excluded).keep
+    return [span for span in spans if keep(span)]
 
 
 class Matcher:
@@ -189,6 +199,19 @@ class Matcher:
         if cached is None:
             cached = cache[key] = self._find(scan, excluded)
         return cached
+
+    def find_first(self, scan: Scan, excluded: tuple[Span, ...] = (), limit: int = 1) -> tuple[list[Span], bool]:
+        """The first spans `find` gives, in its order: at least `limit` of them, or all; and whether
+        they are all. A warning underlines only its first few spans (evaluate.py), and a hostile text
+        can hold tens of thousands: a pattern then stops scanning early. Most matchers find all."""
+        return self.find(scan, excluded), True
+
+    def shut(self, scan: Scan) -> bool:
+        """Whether the pattern gate says this matcher finds nothing in the text."""
+        if self.gate is None:
+            return False
+        opened = scan.opened(self.gate)
+        return opened is not None and self.gate_id not in opened
 
     def _find(self, scan: Scan, excluded: tuple[Span, ...]) -> list[Span]:  # pragma: no cover - abstract
         raise NotImplementedError
@@ -233,30 +256,46 @@ class RegexMatcher(LeafMatcher):
             self.reach = windows.match_reach(self.compiled.pattern, bool(self.compiled.flags & regex.IGNORECASE))
 
     def _scan(self, scan: Scan) -> list[Span]:
-        if self.gate is not None:
-            opened = scan.opened(self.gate)
-            if opened is not None and self.gate_id not in opened:
-                return []  # matches nowhere in this text
+        return list(self._matches(scan))
+
+    def find_first(self, scan: Scan, excluded: tuple[Span, ...] = (), limit: int = 1) -> tuple[list[Span], bool]:
+        key = (self, excluded) if excluded else self
+        cached = scan.cache.get(key)
+        if cached is not None:
+            return cached, True
+        keep = _Exclusions(excluded).keep if excluded else None
+        spans: list[Span] = []
+        for span in self._matches(scan):
+            if keep is None or keep(span):
+                spans.append(span)
+                if len(spans) == limit:
+                    return spans, False  # maybe more: not cached as if it were all
+        scan.cache[key] = spans
+        return spans, True
+
+    def _matches(self, scan: Scan):
+        """The spans, in order, as the pattern finds them."""
+        if self.shut(scan):
+            return  # matches nowhere in this text
         if self.clauses is not None:
             if self.scanner is not None:
                 present = scan.literal_hits(self.scanner).keys()
                 for clause in self.clauses:
                     if present.isdisjoint(clause):
-                        return []
+                        return
             else:
                 folded = scan.folded
                 if not all(any(literal in folded for literal in clause) for clause in self.clauses):
-                    return []
+                    return
         if self.reach is not None and len(scan.text) >= WINDOWED_FROM:
             regions = self._regions(scan)
             if regions is not None:
-                return self._scan_regions(scan, regions)
-        spans = []
+                yield from self._scan_regions(scan, regions)
+                return
         for m in self.compiled.finditer(scan.text, overlapped=False, timeout=scan.timeout):
             start, end = m.span(self.group)
             if start < end:
-                spans.append((start, end))
-        return spans
+                yield start, end
 
     def _regions(self, scan: Scan) -> list[tuple[int, int, int]] | None:
         """Where matches may start, and how far each region's run must see; None when scanning the
@@ -303,10 +342,9 @@ class RegexMatcher(LeafMatcher):
                 joined.append([low, high])
         return [(low, high, min(len(text), high + ahead)) for low, high in joined]
 
-    def _scan_regions(self, scan: Scan, regions: list[tuple[int, int, int]]) -> list[Span]:
+    def _scan_regions(self, scan: Scan, regions: list[tuple[int, int, int]]):
         """The matches a whole-text scan finds, found region by region (see windows.py for why they
         are the same): each run starts where the last match ended and keeps matches starting in it."""
-        spans = []
         cursor = 0
         deadline = time.monotonic() + scan.timeout
         for low, high, see_to in regions:
@@ -321,8 +359,7 @@ class RegexMatcher(LeafMatcher):
                 cursor = m.end()
                 start, end = m.span(self.group)
                 if start < end:
-                    spans.append((start, end))
-        return spans
+                    yield start, end
 
 
 @dataclass(eq=False)
@@ -341,11 +378,14 @@ class WordListMatcher(LeafMatcher):
             spans.extend(self.residual.find(scan))
         elif not spans:
             return spans
-        # As a regular expression scans: leftmost first, the longest there, never overlapping.
+        # As a regular expression scans: leftmost first, the longest there, never overlapping. In start
+        # order, a longer span from the same start replaces the shorter one just chosen.
         chosen: list[Span] = []
-        for start, end in sorted(set(spans), key=lambda s: (s[0], -s[1])):
-            if not chosen or start >= chosen[-1][1]:
-                chosen.append((start, end))
+        for span in sorted(set(spans)):
+            if not chosen or span[0] >= chosen[-1][1]:
+                chosen.append(span)
+            elif span[0] == chosen[-1][0]:
+                chosen[-1] = span
         return chosen
 
 
@@ -393,18 +433,20 @@ class NearMatcher(Matcher):
         if not b_spans:
             return []
         # Sorted by word position, so each side finds its partners by bisection, not by trying all pairs.
-        b_words = sorted((scan.word_index(s), (s, e)) for s, e in b_spans)
-        b_keys = [w for w, _ in b_words]
+        # (Spans come sorted from every matcher: sorting them again costs one pass.)
+        starts, word_of = scan.word_starts(), bisect.bisect_right
+        b_spans = sorted(b_spans)
+        b_keys = [word_of(starts, s) for s, _e in b_spans]
         hits: set[Span] = set()
         for a in a_spans:
-            a_word = scan.word_index(a[0])
-            low = a_word if self.ordered else a_word - self.within
-            lo = bisect.bisect_left(b_keys, low)
+            a_word = word_of(starts, a[0])
+            lo = bisect.bisect_left(b_keys, a_word if self.ordered else a_word - self.within)
             hi = bisect.bisect_right(b_keys, a_word + self.within)
-            partners = [b for _, b in b_words[lo:hi] if b != a]
-            if partners:
-                hits.add(a)
-                hits.update(partners)
+            if lo < hi:
+                partners = [b for b in b_spans[lo:hi] if b != a]
+                if partners:
+                    hits.add(a)
+                    hits.update(partners)
         return sorted(hits)
 
 
@@ -414,16 +456,41 @@ class AnyMatcher(Matcher):
 
     def _find(self, scan: Scan, excluded: tuple[Span, ...]) -> list[Span]:
         spans: list[Span] = []
+        for child in self._open(scan):
+            spans.extend(child.find(scan, excluded))
+        return sorted(set(spans))
+
+    def find_first(self, scan: Scan, excluded: tuple[Span, ...] = (), limit: int = 1) -> tuple[list[Span], bool]:
+        key = (self, excluded) if excluded else self
+        cached = scan.cache.get(key)
+        if cached is not None:
+            return cached, True
+        spans: list[Span] = []
+        complete = True
+        for child in self._open(scan):
+            found, whole = child.find_first(scan, excluded, limit)
+            spans.extend(found)
+            complete = complete and whole
+        spans = sorted(set(spans))
+        if complete:
+            scan.cache[key] = spans
+            return spans, True
+        # Each child gave at least its first `limit` spans, which hold every one of its spans among the
+        # first `limit` of all of them: so the first `limit` here are the first `limit` of all.
+        return spans[:limit], False
+
+    def _open(self, scan: Scan):
+        """The children the pattern gate leaves open: most children of a big `any` cannot match, and
+        are skipped without a call."""
         gate = opened = None
         for child in self.children:
-            if child.gate is not None:  # most children of a big `any` cannot match: skip them without a call
+            if child.gate is not None:
                 if child.gate is not gate:
                     gate = child.gate
                     opened = scan.opened(gate)
                 if opened is not None and child.gate_id not in opened:
                     continue
-            spans.extend(child.find(scan, excluded))
-        return sorted(set(spans))
+            yield child
 
 
 @dataclass(eq=False)
