@@ -37,8 +37,9 @@ def test_presence_agrees_with_every_occurrence_on_every_corpus_post(scanner):
     found = 0
     for text in texts:
         folded = text.casefold()
-        present = scanner.find(folded, positions=False)
+        present = scanner._presence.find(folded)  # Hyperscan's answer, whatever the length
         assert set(present) == _by_automaton(scanner, folded), text[:80]
+        assert set(scanner.find(folded, positions=False)) == set(present)
         assert all(value is None for value in present.values())
         found += len(present)
     assert found > len(texts), "the posts should contain literals"
@@ -50,11 +51,21 @@ def test_presence_agrees_with_every_occurrence_on_every_corpus_post(scanner):
                           st.text(max_size=8)), max_size=30).map("".join))
 def test_presence_agrees_with_every_occurrence_on_any_unicode(scanner, text):
     folded = text.casefold()
-    assert set(scanner.find(folded, positions=False)) == _by_automaton(scanner, folded)
+    assert set(scanner._presence.find(folded)) == _by_automaton(scanner, folded)
+
+
+@needs_hyperscan
+def test_hyperscan_answers_for_long_texts_and_the_automaton_for_short(scanner, monkeypatch):
+    asked = []
+    original = scanner._presence.find
+    monkeypatch.setattr(scanner._presence, "find", lambda folded: asked.append(len(folded)) or original(folded))
+    scanner.find("cash " * 500, positions=False)
+    scanner.find("cash", positions=False)
+    assert asked == [2500]
 
 
 def test_a_text_hyperscan_cannot_read_is_answered_by_the_automaton(scanner):
-    folded = "cash in a brown envelope \ud800"  # a lone surrogate is not UTF-8
+    folded = "cash in a brown envelope \ud800" * 50  # long enough for Hyperscan, but not UTF-8
     assert set(scanner.find(folded, positions=False)) == _by_automaton(scanner, folded) >= {"cash"}
 
 

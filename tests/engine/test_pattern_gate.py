@@ -134,6 +134,8 @@ def test_the_gate_opens_for_every_match_whatever_the_case_and_the_characters(rul
     (r"مرحبا", 0, "قال مرحبا"),
     (r"🤡", 0, "so 🤡"),
     (r"£\s?\d+", 0, "£\u00a0５"),                    # a full-width digit is a digit
+    (r"\bviews(?: \w+){0,2} are mine", regex.I, "VIEWS ON ﬁSH ARE MINE"),  # a bound kept, letters folded
+    (r"[a@4]{1,12}rse", regex.I, "@@@RSE"),
 ])
 def test_the_rewrite_matches_wherever_the_pattern_does(pattern, flags, text):
     assert regex.search(pattern, text, flags), "the example must match, or it proves nothing"
@@ -171,6 +173,13 @@ def test_what_cannot_be_widened_is_not_gated():
     assert superset_pattern(r"(?(1)a|b)") is None          # a conditional: the rewrite does not know it
     assert superset_pattern(r"\p{Greek}+") is None         # a script property: unknown to the rewrite
     assert superset_pattern(r"\bwe\b") == "we"
+
+
+def test_small_repeat_bounds_are_kept_and_large_ones_lifted():
+    # A kept bound: fewer places where a match may end, less work for Hyperscan reporting them.
+    assert superset_pattern(r"a{2,3}b") == "(?:a){2,3}b"
+    assert superset_pattern(r"\bviews(?: \w+){0,2}") == "views(?:\\ (?:[\\S])+){0,2}"
+    assert superset_pattern(r"a{2,300}b") == "(?:a){2,}b"
 
 
 @needs_hyperscan

@@ -86,12 +86,19 @@ def _merge(spans: list[m.Span], limit: int = MAX_SPANS_PER_WARNING) -> list[m.Sp
 
 # How many of a rule's spans are asked for first: enough for its underlines when some overlap.
 _FIRST_SPANS = 4 * MAX_SPANS_PER_WARNING
+# Texts shorter than this hold too few matches to be worth stopping early for: every span is found.
+_FIRST_FROM = 1000
 
 
 def evaluate_rule(rule: CompiledRule, scan: m.Scan) -> list[m.Span] | None:
     """The spans this rule marks in the text (enough for `_merge`'s underlines, in order), or None when
     it does not fire."""
     excluded = tuple(rule.except_.find(scan)) if rule.except_ is not None else ()
+    if len(scan.text) < _FIRST_FROM:
+        found = rule.match.find(scan, excluded)
+        if not found or (rule.unless is not None and rule.unless.find(scan)):
+            return None
+        return found
     found, complete = rule.match.find_first(scan, excluded, _FIRST_SPANS)
     # The first spans decide the underlines when they hold one more underline than are kept: the
     # spans after it start later still, so none can join the last kept underline.

@@ -7,7 +7,8 @@ a long text, a pattern is run only around its literals' occurrences (windows.py)
 
 Which literals occur is asked of every text, where they occur only of a few long ones. The automaton
 reports every occurrence, a Python step each (a long text has tens of thousands); where Hyperscan is
-there, a database of the literals that reports each literal once answers the first question instead.
+there, a database of the literals that reports each literal once answers the first question for all
+but short texts.
 """
 from __future__ import annotations
 
@@ -21,6 +22,10 @@ import ahocorasick
 from postcheck.engine.hyperscan_support import ThreadScratch, hyperscan
 
 log = logging.getLogger(__name__)
+
+# From this length on Hyperscan answers which literals occur; below it the automaton is quicker (a
+# short text has few occurrences, and a Hyperscan scan costs a few microseconds to start).
+HYPERSCAN_FROM = 1000
 
 
 class LiteralScanner:
@@ -54,7 +59,7 @@ class LiteralScanner:
         if not self.lengths:
             return {}
         if not positions:
-            if self._presence is not None:
+            if self._presence is not None and len(folded) >= HYPERSCAN_FROM:
                 present = self._presence.find(folded)
                 if present is not None:
                     return present

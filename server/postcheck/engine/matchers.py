@@ -206,13 +206,6 @@ class Matcher:
         can hold tens of thousands: a pattern then stops scanning early. Most matchers find all."""
         return self.find(scan, excluded), True
 
-    def shut(self, scan: Scan) -> bool:
-        """Whether the pattern gate says this matcher finds nothing in the text."""
-        if self.gate is None:
-            return False
-        opened = scan.opened(self.gate)
-        return opened is not None and self.gate_id not in opened
-
     def _find(self, scan: Scan, excluded: tuple[Span, ...]) -> list[Span]:  # pragma: no cover - abstract
         raise NotImplementedError
 
@@ -275,8 +268,10 @@ class RegexMatcher(LeafMatcher):
 
     def _matches(self, scan: Scan):
         """The spans, in order, as the pattern finds them."""
-        if self.shut(scan):
-            return  # matches nowhere in this text
+        if self.gate is not None:
+            opened = scan.opened(self.gate)
+            if opened is not None and self.gate_id not in opened:
+                return  # matches nowhere in this text
         if self.clauses is not None:
             if self.scanner is not None:
                 present = scan.literal_hits(self.scanner).keys()
@@ -456,7 +451,14 @@ class AnyMatcher(Matcher):
 
     def _find(self, scan: Scan, excluded: tuple[Span, ...]) -> list[Span]:
         spans: list[Span] = []
-        for child in self._open(scan):
+        gate = opened = None
+        for child in self.children:
+            if child.gate is not None:  # most children of a big `any` cannot match: skip them without a call
+                if child.gate is not gate:
+                    gate = child.gate
+                    opened = scan.opened(gate)
+                if opened is not None and child.gate_id not in opened:
+                    continue
             spans.extend(child.find(scan, excluded))
         return sorted(set(spans))
 
@@ -467,7 +469,7 @@ class AnyMatcher(Matcher):
             return cached, True
         spans: list[Span] = []
         complete = True
-        for child in self._open(scan):
+        for child in self.children:  # (a child the gate shuts answers at once)
             found, whole = child.find_first(scan, excluded, limit)
             spans.extend(found)
             complete = complete and whole
@@ -478,20 +480,6 @@ class AnyMatcher(Matcher):
         # Each child gave at least its first `limit` spans, which hold every one of its spans among the
         # first `limit` of all of them: so the first `limit` here are the first `limit` of all.
         return spans[:limit], False
-
-    def _open(self, scan: Scan):
-        """The children the pattern gate leaves open: most children of a big `any` cannot match, and
-        are skipped without a call."""
-        gate = opened = None
-        for child in self.children:
-            if child.gate is not None:
-                if child.gate is not gate:
-                    gate = child.gate
-                    opened = scan.opened(gate)
-                if opened is not None and child.gate_id not in opened:
-                    continue
-            yield child
-
 
 @dataclass(eq=False)
 class AllMatcher(Matcher):

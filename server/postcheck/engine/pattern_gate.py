@@ -45,6 +45,8 @@ log = logging.getLogger(__name__)
 
 _REPEATS = (sre.MAX_REPEAT, sre.MIN_REPEAT, getattr(sre, "POSSESSIVE_REPEAT", sre.MAX_REPEAT))
 _ANY = "."  # compiled with DOTALL: any character at all
+# Repeats bounded at most this high keep their bound in the rewrite (_emit).
+_KEPT_BOUND = 100
 # Every character `regex` counts as white space (its \s is Unicode's White_Space), and more: the
 # class may be wider than the original, never narrower.
 _SPACE_MEMBERS = r"\s\p{Z}\x{85}\x{0b}\x{1c}-\x{1f}"
@@ -163,7 +165,12 @@ def _emit(items) -> str:
                 # ".{0,40}" keeps its bound (folding keeps every length), or a match could end anywhere after.
                 out.append(f"{_ANY}{{{low},{high}}}")
                 continue
-            # Otherwise no upper bound: the rewrite stays small for Hyperscan, and wider is always safe.
+            if high is not sre.MAXREPEAT and high <= _KEPT_BOUND:
+                # A bound kept cuts the places a match may end, and Hyperscan's work reporting them: at
+                # 63,206 characters the pack's pass took 2.5 ms with bounds, 6.2 ms without.
+                out.append("(?:" + _emit(sub) + ")" + f"{{{low},{high}}}")
+                continue
+            # A large bound is lifted, so the expression stays small for Hyperscan: wider is always safe.
             out.append("(?:" + _emit(sub) + ")" + ("*" if low == 0 else "+" if low == 1 else f"{{{low},}}"))
         elif op is getattr(sre, "ATOMIC_GROUP", None):
             out.append("(?:" + _emit(av) + ")")

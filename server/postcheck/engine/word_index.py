@@ -135,9 +135,11 @@ class CombinedIndex:
     def __init__(self):
         # anchor word -> the lists with it as a one-word entry
         self.singles: dict[str, list[int]] = {}
-        # anchor word -> the phrases filed under it: their exact words in order, those words as a set,
+        # anchor word -> the phrases filed under it: their exact words in order -> those words as a set,
+        # the anchor's place among them, the words as a list (as a slice of the text's words compares),
         # and (list id, entry) for each list that has the phrase written that way
-        self.phrases: dict[str, dict[tuple[str, ...], tuple[frozenset[str], list[tuple[int, Entry]]]]] = {}
+        self.phrases: dict[str, dict[tuple[str, ...],
+                                     tuple[frozenset[str], int, list[str], list[tuple[int, Entry]]]]] = {}
         # One-word entries ending in `*`, grouped by the case-folded prefix the literal scanner looks for.
         self.prefixes: dict[str, list[tuple[str, int]]] = {}
         # The rule set's literal scanner, once it holds the prefixes: a prefix absent from the text
@@ -157,9 +159,9 @@ class CombinedIndex:
         if not entry.rest:
             self.singles.setdefault(entry.first, []).append(list_id)
             return
-        anchor = max(exact, key=len)
-        written = self.phrases.setdefault(anchor, {})
-        written.setdefault(tuple(exact), (frozenset(exact), []))[1].append((list_id, entry))
+        place = max(range(len(exact)), key=lambda k: len(exact[k]))
+        written = self.phrases.setdefault(exact[place], {})
+        written.setdefault(tuple(exact), (frozenset(exact), place, exact, []))[3].append((list_id, entry))
 
     def prefix_literals(self) -> list[str]:
         """What the literal scanner must find for the `word*` entries to be looked up (see find_all)."""
@@ -178,13 +180,14 @@ class CombinedIndex:
         lowers = words.lowers
         present_words = positions.keys()
         for anchor in _shared_keys(positions, self.phrases):
-            for exact, (needed, phrases) in self.phrases[anchor].items():
+            common = len(positions[anchor]) > _RARE
+            for exact, (needed, offset, shape, phrases) in self.phrases[anchor].items():
                 if not present_words >= needed:  # a phrase needs all its words somewhere
                     continue
-                # Looked for around its rarest word: "the" is everywhere in a long text, "bin" is not.
+                if common:
+                    # Looked for around its rarest word: "the" is everywhere in a long text, "bin" is not.
+                    _count, offset = min((len(positions[word]), k) for k, word in enumerate(exact))
                 size = len(exact)
-                count, offset = min((len(positions[word]), k) for k, word in enumerate(exact))
-                shape = list(exact)
                 for j in positions[exact[offset]]:
                     i = j - offset
                     # The words first, in one comparison: what stands between them is checked only
@@ -202,6 +205,11 @@ class CombinedIndex:
                 for word in words.beginning_with(prefix):
                     found[list_id].extend((starts[i], ends[i]) for i in positions[word])
         return found
+
+
+# An anchor word that occurs at most this often is where its phrases are looked for; past it, each
+# phrase is looked for around whichever of its words is rarest in the text.
+_RARE = 4
 
 
 def _shared_keys(small: dict, large: dict) -> list:
