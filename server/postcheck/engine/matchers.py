@@ -7,6 +7,7 @@ scan, not 500. Every regular expression runs with a timeout, so no pattern can h
 from __future__ import annotations
 
 import bisect
+import operator
 import time
 from dataclasses import dataclass, field
 from typing import Callable, Sequence
@@ -53,8 +54,16 @@ class Scan:
     __slots__ = ("text", "timeout", "_word_starts", "_words", "_word_hits", "_folded", "_literal_hits",
                  "_gated", "_gate_text", "_runs", "cache")
 
+    # A word as proximity counts words: a run of word characters and the symbols written inside
+    # words ("don't", "f*ck", "@name", "#tag").
     _WORD = regex.compile(r"[\p{L}\p{N}_'*!@$#]+")
+    _IN_WORD_SYMBOLS = "'*!@$#"
+    _SYMBOL_FIRST = regex.compile(r"['*!@$#](?<![\p{L}\p{N}_'*!@$#]['*!@$#])")
     _GAP_RUN = regex.compile(windows.GAP + "+")
+    _GAP_RUN_AFTER = regex.compile(windows.GAP + "*")
+    _GAP_RUN_BEFORE = regex.compile(windows.GAP + "*", regex.REVERSE)
+    # Word characters that are gap characters too (windows.GAP): neither letters nor digits.
+    _GAP_IN_WORDS = regex.compile(r"[_\p{No}]+")
 
     def __init__(self, text: str, timeout: float = DEFAULT_TIMEOUT):
         self.text = text
@@ -126,9 +135,25 @@ class Scan:
         if self._runs is None:
             # str.split breaks at every character str.isspace() knows, which is what windows.py
             # keeps out of a "word" class. A single class cannot backtrack: no timeout needed.
-            self._runs = (max(map(len, self.text.split()), default=0),
-                          max(map(len, self._GAP_RUN.findall(self.text)), default=0))
+            self._runs = (max(map(len, self.text.split()), default=0), self._longest_gap_run())
         return self._runs
+
+    def _longest_gap_run(self) -> int:
+        """The longest run of windows.GAP characters. Those runs are what stands between the word
+        index's words, measured without a Python step per run, except where a word holds characters
+        that are gap characters too ("_", "²"): the few runs through them are measured one by one."""
+        text = self.text
+        words = self.words()
+        starts, ends = words.starts, words.ends
+        if not starts:
+            return len(text)  # no letter or digit at all: one run
+        longest = max(starts[0], len(text) - ends[-1], max(map(operator.sub, starts[1:], ends), default=0))
+        at = 0
+        while (inside := self._GAP_IN_WORDS.search(text, at)) is not None:
+            low = self._GAP_RUN_BEFORE.match(text, 0, inside.start()).start()
+            at = self._GAP_RUN_AFTER.match(text, inside.end()).end()  # past this run: each is measured once
+            longest = max(longest, at - low)
+        return longest
 
     def word_hits(self, index: CombinedIndex) -> list:
         """Every plain word list's matches, found in one pass and shared by all rules."""
@@ -148,8 +173,14 @@ class Scan:
         """Where each word starts, in order: proximity is counted in words (the number of words that
         start before an offset is its bisection here)."""
         if self._word_starts is None:
-            # Linear and unable to backtrack: no timeout needed (see TextWords).
-            self._word_starts = [m.start() for m in self._WORD.finditer(self.text)]
+            # From the word index's words, which are the same words less the symbols: such a word starts
+            # one here unless a symbol stands just before it ("don't" is one word here, two there).
+            # Words that begin with a symbol ("@name", "'til") are the few left, found by a pattern
+            # that cannot backtrack. (_WORD.finditer would give the same, at a Python step per word.)
+            text, symbols = self.text, self._IN_WORD_SYMBOLS
+            starts = [start for start in self.words().starts if not start or text[start - 1] not in symbols]
+            led = [m.start() for m in self._SYMBOL_FIRST.finditer(text)]
+            self._word_starts = sorted(starts + led) if led else starts
         return self._word_starts
 
 

@@ -225,17 +225,17 @@ def _exact_words(entry: Entry) -> list[str]:
 
 
 def _follow(words: TextWords, i: int, entry: Entry) -> int | None:
-    """Where the entry ends if it is written from word i on, else None."""
-    j = i
-    last = len(entry.rest) - 1
-    for k, (join, word) in enumerate(entry.rest):
-        j += 1
-        if j >= len(words.lowers):
+    """Where the entry ends if it is written from word i on, else None. Its exact words are already
+    known to be there (find_all compares them first): what is left is what stands between them and,
+    for an entry that goes on, how its last word begins."""
+    j = i + len(entry.rest)
+    if j >= len(words.lowers):
+        return None
+    if entry.goes_on and not words.lowers[j].startswith(entry.rest[-1][1]):
+        return None
+    text, starts, ends = words.text, words.starts, words.ends
+    for k, (join, _word) in enumerate(entry.rest, start=i + 1):
+        gap = text[ends[k - 1]:starts[k]]
+        if not (gap == " " and join == SPACE) and not _gap_ok(gap, join):  # (one space: most phrases)
             return None
-        found = words.lowers[j]
-        # The word first: comparing it is cheaper than checking what stands between.
-        if not (found == word or (k == last and entry.goes_on and found.startswith(word))):
-            return None
-        if not _gap_ok(words.gap(j), join):
-            return None
-    return words.ends[j]
+    return ends[j]
