@@ -28,6 +28,9 @@ DEFAULT_TIMEOUT = 0.05
 # one scan of the whole text costs less than finding the windows.
 WINDOWED_FROM = 500
 _CALL_COST = 100
+# Regions closer than a call's worth of characters run as one: no match starts in the gap between them
+# (every match starts in a region), so scanning it finds nothing and costs less than another call.
+_JOIN_WITHIN = _CALL_COST - 1
 
 # How disguised spellings are written: each letter with the characters people swap in for it. A `*`
 # or `#` may stand for any letter after the first ("f**k", "sh*t").
@@ -345,7 +348,7 @@ class RegexMatcher(LeafMatcher):
                 ahead = 1 + self.reach.beyond.at(words, gaps)
                 if len(found) * (width + ahead + _CALL_COST) > len(text):
                     return None  # ends everywhere: one scan of the whole text is cheaper
-                regions = windows.merge_intervals((max(end - width, 0), end - 1) for end in found)
+                regions = windows.merge_intervals(((max(end - width, 0), end - 1) for end in found), _JOIN_WITHIN)
         if regions is None and self.scanner is not None and len(scan.folded) == len(text):
             # (Folding must keep every offset: "ß" is "ss" in the folded text.)
             hits = scan.literal_positions(self.scanner)
@@ -355,18 +358,10 @@ class RegexMatcher(LeafMatcher):
             # when the literals are everywhere, one scan of the whole text is cheaper.
             if len(occurrences) * (width + ahead + _CALL_COST) > len(text):
                 return None
-            regions = windows.merge_windows(occurrences, self.scanner.lengths, width, len(text))
+            regions = windows.merge_windows(occurrences, self.scanner.lengths, width, len(text), _JOIN_WITHIN)
         if regions is None:
             return None
-        # Regions closer than a call's worth of characters run as one: no match starts in the gap
-        # between them (every match starts in a region), so scanning it finds nothing and costs less.
-        joined: list[list[int]] = []
-        for low, high in regions:
-            if joined and low - joined[-1][1] < _CALL_COST:
-                joined[-1][1] = max(joined[-1][1], high)
-            else:
-                joined.append([low, high])
-        return [(low, high, min(len(text), high + ahead)) for low, high in joined]
+        return [(low, high, min(len(text), high + ahead)) for low, high in regions]
 
     def _scan_regions(self, scan: Scan, regions: list[tuple[int, int, int]]):
         """The matches a whole-text scan finds, found region by region (see windows.py for why they

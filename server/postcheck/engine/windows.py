@@ -241,19 +241,20 @@ def match_reach(pattern: str, ignorecase: bool) -> Reach | None:
     return Reach(width, width.most(ahead) + Width(_ANCHOR_REACH), beyond + Width(_ANCHOR_REACH))
 
 
-def merge_intervals(intervals) -> list[tuple[int, int]]:
-    """(low, high) intervals, sorted and with those that overlap or meet joined into one."""
+def merge_intervals(intervals, gap: int = 0) -> list[tuple[int, int]]:
+    """(low, high) intervals, sorted, with those that overlap, meet or lie less than `gap` apart joined
+    into one."""
     merged: list[list[int]] = []
     for low, high in sorted(intervals):
-        if merged and low <= merged[-1][1]:
+        if merged and low <= merged[-1][1] + gap:
             merged[-1][1] = max(merged[-1][1], high)
         else:
             merged.append([low, high])
     return [(low, high) for low, high in merged]
 
 
-def merge_windows(occurrences, literal_lengths, width: int, limit: int) -> list[tuple[int, int]]:
+def merge_windows(occurrences, literal_lengths, width: int, limit: int, gap: int = 0) -> list[tuple[int, int]]:
     """The regions where a match may start, from each literal occurrence (start, literal): a match of
     at most `width` characters that contains the literal starts within `width` before its end."""
-    return merge_intervals((max(start + literal_lengths[literal] - width, 0), min(start, limit))
-                           for start, literal in occurrences)
+    return merge_intervals(((max(start + literal_lengths[literal] - width, 0), min(start, limit))
+                            for start, literal in occurrences), gap)
