@@ -1,7 +1,5 @@
 """Which literals occur in a text: Hyperscan's answer (one report per literal) must be the automaton's
 (every occurrence), on real posts and on any Unicode, or the engine would skip a rule it should run."""
-import json
-
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -9,12 +7,7 @@ from hypothesis import strategies as st
 from postcheck.engine import literal_scan, load_rule_pack
 from postcheck.engine.literal_scan import LiteralScanner
 from tests.conftest import RULES_DIR
-
-needs_hyperscan = pytest.mark.skipif(literal_scan.hyperscan is None, reason="no Hyperscan wheel on this platform")
-
-CORPORA = sorted((RULES_DIR.parent / "tests" / "corpus").glob("*.jsonl"))
-POSTS = [json.loads(line)["text"] for path in CORPORA
-         for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+from tests.engine.test_pattern_gate import POSTS, needs_hyperscan  # every corpus post; Hyperscan or skip
 
 
 @pytest.fixture(scope="module")
