@@ -69,3 +69,4 @@ def test_without_hyperscan_the_automaton_answers_alone(monkeypatch):
     plain.freeze()
     assert plain._presence is None
     assert plain.find("no cash, no bung", positions=False) == {"cash": None, "bung": None}
+

@@ -19,7 +19,7 @@ from typing import Iterable
 
 import ahocorasick
 
-from postcheck.engine.hyperscan_support import ThreadScratch, hyperscan
+from postcheck.engine.hyperscan_support import ThreadScratch, hyperscan, release_compile_memory
 
 log = logging.getLogger(__name__)
 
@@ -125,6 +125,7 @@ def _presence(literals: tuple[str, ...]) -> _Presence | None:
     except (hyperscan.error, UnicodeEncodeError):
         log.warning("Hyperscan cannot compile the rule set's literals; the automaton finds them")
         presence = None
+    release_compile_memory()
     with _cache_lock:
         _cache[literals] = presence
         while len(_cache) > _CACHE_SIZE:

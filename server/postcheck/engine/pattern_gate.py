@@ -38,7 +38,7 @@ import weakref
 
 import regex
 
-from postcheck.engine.hyperscan_support import ThreadScratch, hyperscan
+from postcheck.engine.hyperscan_support import ThreadScratch, hyperscan, release_compile_memory
 from postcheck.engine.prefilter import properties_as_word
 
 log = logging.getLogger(__name__)
@@ -373,6 +373,7 @@ class PatternGate:
             compiled = _cached(key)
             if compiled is None:
                 compiled = _compile(*key)
+                release_compile_memory()
                 _remember(key, compiled)
             live = gate()
             if live is not None:
