@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 from postcheck.engine import Draft, check, load_rule_pack
 from postcheck.engine import matchers as m
 from postcheck.engine import pattern_gate
+from postcheck.engine.hyperscan_support import CompiledCache
 from postcheck.engine.pattern_gate import PatternGate, case_fold, superset_pattern
 from tests.conftest import RULES_DIR
 from tests.engine.test_windows import _pattern_matchers
@@ -222,7 +223,7 @@ def test_while_the_gate_compiles_checks_run_ungated_and_answer_the_same(ruleset,
         return compile_for_real(*args)
 
     monkeypatch.setattr(pattern_gate, "_compile", slow_compile)
-    monkeypatch.setattr(pattern_gate, "_cache", pattern_gate.collections.OrderedDict())  # nothing compiled yet
+    monkeypatch.setattr(pattern_gate, "_cache", CompiledCache())  # nothing compiled yet
     fresh = load_rule_pack(RULES_DIR)  # returns at once: the compile waits in the background
     assert not fresh.gate.wait(0.2)
     assert fresh.gate.locate("we have just launched") is None

@@ -5,6 +5,7 @@ answers: without the wheel (`hyperscan` is then None), checks are only slower.
 """
 from __future__ import annotations
 
+import collections
 import ctypes
 import ctypes.util
 import functools
@@ -29,6 +30,30 @@ class ThreadScratch:
         if space is None:
             space = self._local.space = hyperscan.Scratch(self.database)
         return space
+
+
+class CompiledCache:
+    """The databases of the last few rule packs loaded, by what they were compiled from: a pack loaded
+    again (a reload that changed only word lists, a test) costs no compile. Threads share it."""
+
+    def __init__(self, size: int = 4):
+        self._size = size
+        self._entries: collections.OrderedDict = collections.OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key, default=None):
+        with self._lock:
+            if key not in self._entries:
+                return default
+            self._entries.move_to_end(key)
+            return self._entries[key]
+
+    def put(self, key, value) -> None:
+        with self._lock:
+            self._entries[key] = value
+            self._entries.move_to_end(key)
+            while len(self._entries) > self._size:
+                self._entries.popitem(last=False)
 
 
 @functools.lru_cache(maxsize=1)

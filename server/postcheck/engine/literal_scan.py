@@ -12,14 +12,12 @@ but short texts.
 """
 from __future__ import annotations
 
-import collections
 import logging
-import threading
 from typing import Iterable
 
 import ahocorasick
 
-from postcheck.engine.hyperscan_support import ThreadScratch, hyperscan, release_compile_memory
+from postcheck.engine.hyperscan_support import CompiledCache, ThreadScratch, hyperscan, release_compile_memory
 
 log = logging.getLogger(__name__)
 
@@ -102,21 +100,19 @@ class _Presence:
         return dict.fromkeys(literals[i] for i in found)
 
 
-# The databases of the rule packs loaded last (compiling one takes about 0.1 s): a pack loaded again
-# (a reload that changed no literal, a test) costs nothing.
-_CACHE_SIZE = 4
-_cache: collections.OrderedDict[tuple[str, ...], _Presence | None] = collections.OrderedDict()
-_cache_lock = threading.Lock()
+# The databases of the rule packs loaded last (compiling one takes about 0.1 s); None where Hyperscan
+# refused the literals.
+_cache = CompiledCache()
+_UNSEEN = object()
 
 
 def _presence(literals: tuple[str, ...]) -> _Presence | None:
     """The presence database for these literals; None without Hyperscan or when it refuses them."""
     if hyperscan is None:
         return None
-    with _cache_lock:
-        if literals in _cache:
-            _cache.move_to_end(literals)
-            return _cache[literals]
+    cached = _cache.get(literals, _UNSEEN)
+    if cached is not _UNSEEN:
+        return cached
     try:
         database = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)
         database.compile(expressions=[literal.encode("utf-8") for literal in literals], ids=list(range(len(literals))),
@@ -126,8 +122,5 @@ def _presence(literals: tuple[str, ...]) -> _Presence | None:
         log.warning("Hyperscan cannot compile the rule set's literals; the automaton finds them")
         presence = None
     release_compile_memory()
-    with _cache_lock:
-        _cache[literals] = presence
-        while len(_cache) > _CACHE_SIZE:
-            _cache.popitem(last=False)
+    _cache.put(literals, presence)
     return presence

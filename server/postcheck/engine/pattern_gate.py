@@ -26,19 +26,17 @@ the same answers, only slower. `tests/engine/test_pattern_gate.py` holds the pro
 from __future__ import annotations
 
 import bisect
-import collections
 import concurrent.futures
 import functools
 import logging
 import re
 import re._constants as sre
 import re._parser as sre_parse
-import threading
 import weakref
 
 import regex
 
-from postcheck.engine.hyperscan_support import ThreadScratch, hyperscan, release_compile_memory
+from postcheck.engine.hyperscan_support import CompiledCache, ThreadScratch, hyperscan, release_compile_memory
 from postcheck.engine.prefilter import properties_as_word
 
 log = logging.getLogger(__name__)
@@ -251,27 +249,8 @@ def _compiler() -> concurrent.futures.ThreadPoolExecutor:
     return concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="postcheck-pattern-gate")
 
 
-# The rule pack in use and a few before it (a few MB each): a pack loaded again (a reload that changed
-# only word lists, a test) costs no compile.
-_CACHE_SIZE = 4
-_cache: collections.OrderedDict = collections.OrderedDict()
-_cache_lock = threading.Lock()
-
-
-def _cached(key):
-    with _cache_lock:
-        compiled = _cache.get(key)
-        if compiled is not None:
-            _cache.move_to_end(key)
-        return compiled
-
-
-def _remember(key, compiled) -> None:
-    with _cache_lock:
-        _cache[key] = compiled
-        _cache.move_to_end(key)
-        while len(_cache) > _CACHE_SIZE:
-            _cache.popitem(last=False)
+# The rule pack in use and a few before it (a few MB each).
+_cache = CompiledCache()
 
 
 def _compile(expressions: tuple[str, ...], every_end: tuple[bool, ...]):
@@ -361,7 +340,7 @@ class PatternGate:
         if not self._expressions or hyperscan is None:
             return
         key = (tuple(self._expressions), tuple(self._locatable))
-        compiled = _cached(key)
+        compiled = _cache.get(key)
         if compiled is not None:
             self._install(compiled)
             return
@@ -370,11 +349,11 @@ class PatternGate:
         def build():
             if gate() is None:
                 return None  # the rule set was replaced before its turn came
-            compiled = _cached(key)
+            compiled = _cache.get(key)
             if compiled is None:
                 compiled = _compile(*key)
                 release_compile_memory()
-                _remember(key, compiled)
+                _cache.put(key, compiled)
             live = gate()
             if live is not None:
                 live._install(compiled)
