@@ -94,19 +94,18 @@ def evaluate_rule(rule: CompiledRule, scan: m.Scan) -> list[m.Span] | None:
     """The spans this rule marks in the text (enough for `_merge`'s underlines, in order), or None when
     it does not fire."""
     excluded = tuple(rule.except_.find(scan)) if rule.except_ is not None else ()
-    if len(scan.text) < _FIRST_FROM:
+    short = len(scan.text) < _FIRST_FROM
+    if short:
         found = rule.match.find(scan, excluded)
-        if not found or (rule.unless is not None and rule.unless.find(scan)):
-            return None
-        return found
-    found, complete = rule.match.find_first(scan, excluded, _FIRST_SPANS)
-    # The first spans decide the underlines when they hold one more underline than are kept: the
-    # spans after it start later still, so none can join the last kept underline.
-    if not complete and len(_merge(found, MAX_SPANS_PER_WARNING + 1)) <= MAX_SPANS_PER_WARNING:
-        found = rule.match.find(scan, excluded)
+    else:
+        found, complete = rule.match.find_first(scan, excluded, _FIRST_SPANS)
+        # The first spans decide the underlines when they hold one more underline than are kept: the
+        # spans after it start later still, so none can join the last kept underline.
+        if not complete and len(_merge(found, MAX_SPANS_PER_WARNING + 1)) <= MAX_SPANS_PER_WARNING:
+            found = rule.match.find(scan, excluded)
     if not found:
         return None
-    if rule.unless is not None and rule.unless.find_first(scan)[0]:
+    if rule.unless is not None and (rule.unless.find(scan) if short else rule.unless.find_first(scan)[0]):
         return None
     return found
 

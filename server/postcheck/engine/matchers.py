@@ -62,7 +62,6 @@ class Scan:
     _WORD = regex.compile(r"[\p{L}\p{N}_'*!@$#]+")
     _IN_WORD_SYMBOLS = "'*!@$#"
     _SYMBOL_FIRST = regex.compile(r"['*!@$#](?<![\p{L}\p{N}_'*!@$#]['*!@$#])")
-    _GAP_RUN = regex.compile(windows.GAP + "+")
     _GAP_RUN_AFTER = regex.compile(windows.GAP + "*")
     _GAP_RUN_BEFORE = regex.compile(windows.GAP + "*", regex.REVERSE)
     # Word characters that are gap characters too (windows.GAP): neither letters nor digits.
@@ -506,6 +505,7 @@ class AnyMatcher(Matcher):
         # Each child gave at least its first `limit` spans, which hold every one of its spans among the
         # first `limit` of all of them: so the first `limit` here are the first `limit` of all.
         return spans[:limit], False
+
 
 @dataclass(eq=False)
 class AllMatcher(Matcher):

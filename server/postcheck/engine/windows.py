@@ -9,8 +9,9 @@ How long can a match be? Counted repeats have a bound; `\\w+`, `\\s+`, `\\p{Lu}\
 each of them consumes one run of like characters, and no such run is longer than the text's longest
 run of non-space characters (for classes without white space) or of characters that are neither
 letters nor digits (`GAP`, for classes without letters or digits: `\\s`, `\\W`). So the bound is a
-formula in those two run lengths, measured once per text. A repeat of anything else (`.+`, `(\\w+ )+`, a class mixing letters and spaces) has no
-bound, and such patterns are always scanned whole.
+formula in those two run lengths, measured once per text. A repeat of anything else (`.+`,
+`(\\w+ )+`, a class mixing letters and spaces) has no bound, and such patterns are always scanned
+whole.
 
 When the pattern gate reports every place a match may end (pattern_gate.locate), a match ending at
 e starts in [e - width, e - 1], and a run over a region of such starts need not see far past its last
