@@ -4,6 +4,8 @@ import time
 
 import pytest
 
+from flask import request
+
 from postcheck.auth import create_token, revoke_token
 from tests.admin.conftest import TOKEN_NAME
 from tests.admin.helpers import csrf_token, field_error, post_form, sign_in
@@ -163,6 +165,16 @@ def test_the_api_keeps_bearer_tokens_and_no_csrf(admin_app, signed_in, token):
     # The admin cookie is scoped to /admin: it is no credential for the API.
     refused = signed_in.get("/api/v1/elections")
     assert refused.status_code == 401 and refused.get_json()["code"] == 401  # the API's own JSON errors
+
+
+def test_sessions_are_opened_only_where_the_cookie_is_sent(admin_app, signed_in):
+    # A null session outside /admin: nothing to sign or decide per check, and nothing there can write one.
+    interface = admin_app.session_interface
+    for path, opened in [("/admin", True), ("/admin/now", True), ("/api/v1/check", False), ("/administrator", False),
+                         ("/healthz", False), ("/", False)]:
+        with admin_app.test_request_context(path):
+            assert interface.is_null_session(interface.open_session(admin_app, request)) is not opened, path
+    assert signed_in.get("/admin/now").status_code == 200  # the signed-in session still opens
 
 
 def test_unknown_admin_pages_are_friendly(signed_in):

@@ -18,6 +18,14 @@ COOKIE_NAME = "postcheck_admin"
 
 
 class AdminSessionInterface(SecureCookieSessionInterface):
+    def open_session(self, app, request):
+        # Browsers send the cookie only under its path (/admin), so anywhere else there is no session to
+        # read. A null session there costs nothing per check (no signing serializer, no Set-Cookie
+        # decision), and a view outside /admin that tried to write one would fail loudly.
+        if not _under(request.path, self.get_cookie_path(app)):
+            return self.make_null_session(app)
+        return super().open_session(app, request)
+
     def get_cookie_secure(self, app) -> bool:
         setting = app.config.get("ADMIN_COOKIE_SECURE", "auto")
         if setting != "auto":
@@ -26,6 +34,12 @@ class AdminSessionInterface(SecureCookieSessionInterface):
         # (POSTCHECK_TRUSTED_PROXY_HOPS) turns that into request.is_secure, and drops it from anyone
         # else, so a client cannot talk the server into a cookie it believes is protected.
         return request.is_secure
+
+
+def _under(path: str, cookie_path: str) -> bool:
+    """RFC 6265's path-match: would a browser send a cookie with this path to this request path?"""
+    base = cookie_path.rstrip("/")
+    return not base or path == base or path.startswith(base + "/")
 
 
 def configure_sessions(app) -> None:
