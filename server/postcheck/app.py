@@ -17,7 +17,7 @@ from postcheck.config import load_settings
 from postcheck.elections.live import LiveCalendar
 from postcheck.elections.seed import calendar_settings
 from postcheck.engine.reloading import RuleSource
-from postcheck.limits import limiter
+from postcheck.limits import limiter, storage_uri
 from postcheck.services import Services
 from postcheck.store import Store, StoreUnavailable, UnstorableText
 from postcheck.store.database import default_url
@@ -67,7 +67,7 @@ def create_app(config=None) -> Flask:
         # so the extension's id is not handed to every client.
         CORS(app, resources={r"/api/*": {"origins": settings["CORS_ORIGINS"]}}, always_send=False)
 
-    app.config["RATELIMIT_STORAGE_URI"] = settings["RATELIMIT_STORAGE_URL"]
+    app.config["RATELIMIT_STORAGE_URI"] = storage_uri(settings["RATELIMIT_STORAGE_URL"])
     limiter.init_app(app)
 
     api = Api(app)

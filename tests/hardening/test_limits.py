@@ -1,16 +1,19 @@
 """Limits: checks per client (shared by both check protocols, 429 with Retry-After), spans per
 warning, request body and text size over real HTTP."""
 import json
+import threading
+import time
 import urllib.error
 import urllib.request
 
 import pytest
 from limits import parse
+from limits.storage import storage_from_string
 
 from postcheck import create_app
 from postcheck.config import load_settings
 from postcheck.engine.evaluate import MAX_SPANS_PER_WARNING
-from postcheck.limits import limiter
+from postcheck.limits import SweptMemoryStorage, limiter, storage_uri
 from tests.conftest import RULES_DIR
 
 
@@ -40,6 +43,34 @@ def test_checks_are_limited_per_client_across_both_protocols(limited):
 
     # Another address (another office) has its own budget.
     assert v1(environ_base={"REMOTE_ADDR": "192.0.2.44"}).status_code == 200
+
+
+def test_the_default_storage_counts_in_this_process_without_a_thread_per_check(limited, monkeypatch):
+    # limits' own MemoryStorage starts a threading.Timer whenever its 10 ms one has run out.
+    assert isinstance(limiter.storage, SweptMemoryStorage)
+    monkeypatch.setattr(threading, "Timer", lambda *a, **k: pytest.fail("a timer thread was started"))
+    statuses = []
+    for _ in range(4):
+        statuses.append(limited.post("/api/v1/check", json={"text": "hello"}).status_code)
+        time.sleep(0.02)
+    assert statuses == [200, 200, 200, 429]  # and still counts exactly
+
+
+def test_expired_counters_are_swept_by_later_requests():
+    storage = storage_from_string(storage_uri("memory://"))
+    storage.SWEEP_SECONDS = 0  # every change sweeps
+    time.sleep(0.05)  # the one timer MemoryStorage starts when made has run: only our sweeps are left
+    storage.incr("client-a/check", expiry=0.01)
+    storage.incr("client-b/check", expiry=60)
+    time.sleep(0.03)
+    storage.incr("client-b/check", expiry=60)
+    # The sweep freed client A's counter though nobody read it again; B's still counts.
+    assert "client-a/check" not in storage.storage and storage.get("client-b/check") == 2
+
+
+def test_a_shared_storage_setting_is_passed_on_as_it_is():
+    assert storage_uri("redis://cache.internal:6379/2") == "redis://cache.internal:6379/2"
+    assert storage_uri("memory://") == "postcheck-memory://"
 
 
 def test_the_default_check_limit_is_generous_enough_for_an_office_behind_one_address():
