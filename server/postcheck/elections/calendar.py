@@ -5,6 +5,7 @@ import datetime as dt
 import hashlib
 import json
 from dataclasses import dataclass
+from functools import cached_property
 from zoneinfo import ZoneInfo
 
 from postcheck.engine.evaluate import NO_ELECTION, ElectionState
@@ -39,7 +40,7 @@ class CalendarSnapshot:
     periods: tuple[Period, ...] = ()
     stale: bool = False  # True when the store could not be read and this is the last good copy
 
-    @property
+    @cached_property  # every check answers it; the snapshot never changes (frozen, swapped whole)
     def version(self) -> str:
         data = json.dumps([p.as_dict() for p in self.periods], sort_keys=True)
         return hashlib.sha256(data.encode()).hexdigest()[:12]
