@@ -23,7 +23,9 @@ SETTINGS = {
                      "Comma-separated origins allowed by CORS (the extension's chrome-extension://<id>); never *."),
     "MAX_TEXT_CHARS": (100_000, int, "Longest draft accepted by the check, in characters; longer answers 413."),
     "MAX_BODY_BYTES": (1_000_000, int, "Largest request body accepted, in bytes; larger answers 413."),
-    "REGEX_TIMEOUT_MS": (50.0, float, "Time one rule pattern may run on one draft before it is skipped."),
+    "REGEX_TIMEOUT_MS": (50.0, float, "Time one rule pattern may run on one draft before it is skipped: CPU time "
+                                      "of the whole process (the regex module's clock), so a busy thread beside "
+                                      "it shortens the wait."),
     "LOG_LEVEL": ("INFO", str, "Python logging level of the server's own logs."),
     "SECRET_KEY": ("", str, "Signs sessions; required in production."),
     "CHECK_RATE_LIMIT": ("600 per minute", str, "Checks one client (one IP address) may ask for, on /api/v1/check and "

@@ -22,7 +22,9 @@ from postcheck.engine.word_index import CombinedIndex, TextWords, parse_entry
 
 Span = tuple[int, int]
 
-# Seconds one regular expression may run on one text before the matcher gives up.
+# Seconds one regular expression may run on one text before the matcher gives up. The regex module
+# measures them with C clock(): the CPU time of the whole process, all its threads, read by a system
+# call (about 2 us a call here). A thread busy beside a check (a pattern-gate compile) drains it faster.
 DEFAULT_TIMEOUT = 0.05
 # From this length on, a pattern runs only in the windows around its literals (windows.py); below it,
 # one scan of the whole text costs less than finding the windows.
