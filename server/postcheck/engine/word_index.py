@@ -58,10 +58,6 @@ class TextWords:
             yield self._sorted[i]
             i += 1
 
-    def gap(self, i: int) -> str:
-        """What stands between word i-1 and word i."""
-        return self.text[self.ends[i - 1]:self.starts[i]]
-
 
 def _gap_ok(gap: str, join: str) -> bool:
     if join == SPACE:
