@@ -238,8 +238,19 @@ class Matcher:
     def find_first(self, scan: Scan, excluded: tuple[Span, ...] = (), limit: int = 1) -> tuple[list[Span], bool]:
         """The first spans `find` gives, in its order: at least `limit` of them, or all; and whether
         they are all. A warning underlines only its first few spans (evaluate.py), and a hostile text
-        can hold tens of thousands: a pattern then stops scanning early. Most matchers find all."""
-        return self.find(scan, excluded), True
+        can hold tens of thousands: a pattern then stops scanning early. Only all of them are cached,
+        and `find` reads them from there."""
+        key = (self, excluded) if excluded else self
+        cached = scan.cache.get(key)
+        if cached is not None:
+            return cached, True
+        spans, complete = self._find_first(scan, excluded, limit)
+        if complete:
+            scan.cache[key] = spans
+        return spans, complete
+
+    def _find_first(self, scan: Scan, excluded: tuple[Span, ...], limit: int) -> tuple[list[Span], bool]:
+        return self._find(scan, excluded), True  # most matchers find all
 
     def _find(self, scan: Scan, excluded: tuple[Span, ...]) -> list[Span]:  # pragma: no cover - abstract
         raise NotImplementedError
@@ -286,19 +297,14 @@ class RegexMatcher(LeafMatcher):
     def _scan(self, scan: Scan) -> list[Span]:
         return list(self._matches(scan))
 
-    def find_first(self, scan: Scan, excluded: tuple[Span, ...] = (), limit: int = 1) -> tuple[list[Span], bool]:
-        key = (self, excluded) if excluded else self
-        cached = scan.cache.get(key)
-        if cached is not None:
-            return cached, True
+    def _find_first(self, scan: Scan, excluded: tuple[Span, ...], limit: int) -> tuple[list[Span], bool]:
         keep = _Exclusions(excluded).keep if excluded else None
         spans: list[Span] = []
         for span in self._matches(scan):
             if keep is None or keep(span):
                 spans.append(span)
                 if len(spans) == limit:
-                    return spans, False  # maybe more: not cached as if it were all
-        scan.cache[key] = spans
+                    return spans, False  # maybe more
         return spans, True
 
     def _matches(self, scan: Scan):
@@ -489,11 +495,7 @@ class AnyMatcher(Matcher):
             spans.extend(child.find(scan, excluded))
         return sorted(set(spans))
 
-    def find_first(self, scan: Scan, excluded: tuple[Span, ...] = (), limit: int = 1) -> tuple[list[Span], bool]:
-        key = (self, excluded) if excluded else self
-        cached = scan.cache.get(key)
-        if cached is not None:
-            return cached, True
+    def _find_first(self, scan: Scan, excluded: tuple[Span, ...], limit: int) -> tuple[list[Span], bool]:
         spans: list[Span] = []
         complete = True
         for child in self.children:  # (a child the gate shuts answers at once)
@@ -502,7 +504,6 @@ class AnyMatcher(Matcher):
             complete = complete and whole
         spans = sorted(set(spans))
         if complete:
-            scan.cache[key] = spans
             return spans, True
         # Each child gave at least its first `limit` spans, which hold every one of its spans among the
         # first `limit` of all of them: so the first `limit` here are the first `limit` of all.
