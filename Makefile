@@ -49,8 +49,11 @@ package: $(STAMP)
 rules-test: $(STAMP)
 	$(BIN)/postcheck rules test
 
+# The shared development set and every sealed slice: the rules alone, the model alone and both together.
 score: $(STAMP)
-	$(BIN)/python ../shared/eval/score.py --app postcheck:create_app --show-misses
+	@for corpus in ../shared/eval/dev.jsonl tests/sealed/slice-*.jsonl; do \
+	  echo "== $$corpus"; $(BIN)/python ../shared/eval/score.py --app postcheck:create_app --by-source --corpus $$corpus; \
+	done
 
 clean:
 	rm -rf $(VENV) build dist server/*.egg-info

@@ -28,8 +28,11 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "server"))
 
 from postcheck.engine import Draft, check, load_rule_pack  # noqa: E402
+from postcheck.engine.evaluate import evaluate  # noqa: E402
+from postcheck.model.features import Context  # noqa: E402
+from postcheck.model.scorer import score  # noqa: E402
 
-CORPUS = ROOT / "tests" / "corpus" / "posts.jsonl"
+CORPUS = ROOT / "policy_rules" / "corpus" / "posts.jsonl"
 
 
 def posts_of_length(texts, n, count, rng):
@@ -85,13 +88,25 @@ def main():
     for text in tweets[:30]:
         check(ruleset, Draft(text=text))  # warm the caches
     median, p99 = timed(run(ruleset), tweets, repeat)
-    print(f"280 characters, {len(ruleset.rules)} rules: median {median:.3f} ms, p99 {p99:.3f} ms")
+    learned = "with" if ruleset.learned is not None else "without"
+    print(f"280 characters, {len(ruleset.rules)} rules {learned} the learned model: median {median:.3f} ms, p99 {p99:.3f} ms")
+    incomplete = sum(evaluate(ruleset, Draft(text=t), model_deadline=time.monotonic() + 0.05).incomplete for t in tweets)
+    print(f"  answers cut short by a 50 ms model budget: {incomplete} of {len(tweets)}")
+    if ruleset.learned is not None:
+        model = ruleset.learned.model
+        median, p99 = timed(lambda text: score(model, text, Context()), tweets, repeat)
+        print(f"  the learned model alone: median {median:.3f} ms, p99 {p99:.3f} ms")
+        rules_only = load_rule_pack(ROOT / "policy_rules", learned=False)
+        rules_only.gate.wait()
+        median, p99 = timed(run(rules_only), tweets, repeat)
+        print(f"  the rules alone: median {median:.3f} ms, p99 {p99:.3f} ms")
 
     print("length curve (best of runs):")
     for n in (100, 1000, 10_000, 63_206):
         items = posts_of_length(texts, n, 5 if n > 10_000 else 30, rng)
         median, _ = timed(run(ruleset), items, repeat)
-        print(f"  {n:>6} characters: median {median:.2f} ms")
+        cut = sum(evaluate(ruleset, Draft(text=t), model_deadline=time.monotonic() + 0.05).incomplete for t in items)
+        print(f"  {n:>6} characters: median {median:.2f} ms ({cut} of {len(items)} cut short by a 50 ms model budget)")
 
     print("rule count curve (280 characters):")
     for factor in (4, 16):
@@ -102,9 +117,11 @@ def main():
 
     print("hostile 100,000-character inputs (median of 5):")
     for name, text in [("a*100000", "a" * 100_000), ("@*100000", "@" * 100_000), ("'Cllr '*20000", "Cllr " * 20_000),
-                       ("'f*ck '*20000", "f*ck " * 20_000), ("emoji*50000", "😀" * 50_000), ("'a.'*50000", "a." * 50_000)]:
+                       ("'f*ck '*20000", "f*ck " * 20_000), ("emoji*50000", "😀" * 50_000), ("'a.'*50000", "a." * 50_000),
+                       ("distinct words", " ".join(f"w{i:x}q{i * 7919 % 100003:x}" for i in range(9000)))]:
         median, slowest = timed(run(ruleset), [text], 5)
-        print(f"  {name:>16}: {median:.1f} ms (slowest {slowest:.1f} ms)")
+        complete = not evaluate(ruleset, Draft(text=text), model_deadline=time.monotonic() + 0.05).incomplete
+        print(f"  {name:>16}: {median:.1f} ms (slowest {slowest:.1f} ms); {'complete' if complete else 'model cut short at 50 ms'}")
 
     try:
         from better_profanity import profanity

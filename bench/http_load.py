@@ -149,7 +149,7 @@ def main():
         sys.exit("wrk is not installed: apt-get install wrk")
 
     rng = random.Random(20261124)
-    texts = [json.loads(line)["text"] for line in (ROOT / "tests/corpus/posts.jsonl").read_text().splitlines() if line.strip()]
+    texts = [json.loads(line)["text"] for line in (ROOT / "policy_rules/corpus/posts.jsonl").read_text().splitlines() if line.strip()]
     bodies = []
     for _ in range(200):
         parts = []

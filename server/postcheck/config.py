@@ -26,6 +26,8 @@ SETTINGS = {
     "REGEX_TIMEOUT_MS": (50.0, float, "Time one rule pattern may run on one draft before it is skipped: CPU time "
                                       "of the whole process (the regex module's clock), so a busy thread beside "
                                       "it shortens the wait."),
+    "MODEL_BUDGET_MS": (50.0, float, "Wall-clock time the learned model may spend reading one draft; a longer draft "
+                    "is read window by window until then, and the answer says \"incomplete\" with \"not_checked\": [\"model\"]."),
     "LOG_LEVEL": ("INFO", str, "Python logging level of the server's own logs."),
     "SECRET_KEY": ("", str, "Signs sessions; required in production."),
     "CHECK_RATE_LIMIT": ("600 per minute", str, "Checks one client (one IP address) may ask for, on /api/v1/check and "

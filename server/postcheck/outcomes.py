@@ -12,12 +12,15 @@ from postcheck.store.models import OutcomeComment, OutcomeCount
 
 # "silent": found at Post during a silent pilot (the extension's rollout mode), so never shown.
 OUTCOMES = ("shown", "edited", "posted_anyway", "reported_wrong", "silent")
-_KEY = ("rule", "category", "outcome", "platform", "account_type", "extension_version")
+_KEY = ("rule", "category", "outcome", "platform", "account_type", "extension_version", "source")
+# Who warned: a rule, the learned model, or a rule the model agreed with.
+SOURCES = ("rules", "model", "both")
 
 
 def record(store: Store, report: dict, day: dt.date) -> None:
     """Adds one to the day's count for this report (a race between processes retries as an update)."""
-    key = {name: report[name] for name in _KEY}
+    key = {name: report[name] for name in _KEY if name != "source"}
+    key["source"] = report.get("source", "rules")
     for _attempt in range(3):
         try:
             with store.transaction() as session:
@@ -41,18 +44,24 @@ def summary(store: Store, start: dt.date, end: dt.date, by: str) -> dict:
     group = OutcomeCount.rule if by == "rule" else OutcomeCount.category
     with store.transaction() as session:
         rows = session.execute(
-            select(group, OutcomeCount.category, OutcomeCount.outcome, OutcomeCount.day, func.sum(OutcomeCount.count))
+            select(group, OutcomeCount.category, OutcomeCount.outcome, OutcomeCount.day, OutcomeCount.source,
+                   func.sum(OutcomeCount.count))
             .where(OutcomeCount.day >= start, OutcomeCount.day <= end)
-            .group_by(group, OutcomeCount.category, OutcomeCount.outcome, OutcomeCount.day)).all()
+            .group_by(group, OutcomeCount.category, OutcomeCount.outcome, OutcomeCount.day,
+                      OutcomeCount.source)).all()
         comments = session.execute(
             select(OutcomeComment.day, OutcomeComment.rule, OutcomeComment.category, OutcomeComment.comment)
             .where(OutcomeComment.day >= start, OutcomeComment.day <= end)
             .order_by(OutcomeComment.id.desc()).limit(200)).all()
     items: dict[str, dict] = {}
-    for name, category, outcome, day, count in rows:
+    learned = {"model": dict.fromkeys(OUTCOMES, 0), "both": dict.fromkeys(OUTCOMES, 0)}
+    for name, category, outcome, day, source, count in rows:
         item = items.setdefault(name, {"key": name, "category": category, "totals": dict.fromkeys(OUTCOMES, 0),
-                                       "days": {}})
+                                       "by_source": {s: dict.fromkeys(OUTCOMES, 0) for s in SOURCES}, "days": {}})
         item["totals"][outcome] += int(count)
+        item["by_source"][source][outcome] += int(count)
+        if source in learned:
+            learned[source][outcome] += int(count)
         item["days"].setdefault(day.isoformat(), dict.fromkeys(OUTCOMES, 0))[outcome] += int(count)
     for item in items.values():
         shown = item["totals"]["shown"]
@@ -61,4 +70,6 @@ def summary(store: Store, start: dt.date, end: dt.date, by: str) -> dict:
         item["days"] = [{"day": d, **counts} for d, counts in sorted(item["days"].items())]
     return {"from": start.isoformat(), "to": end.isoformat(), "by": by,
             "items": sorted(items.values(), key=lambda i: -i["totals"]["shown"]),
+            # Learned warnings, counted apart: those the model gave alone, and rules' warnings it agreed with.
+            "learned": learned,
             "comments": [{"day": d.isoformat(), "rule": r, "category": c, "comment": t} for d, r, c, t in comments]}

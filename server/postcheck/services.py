@@ -2,12 +2,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import time
 from dataclasses import dataclass
 
 from flask import current_app
 
-from postcheck.engine import Draft, ElectionState, check
-from postcheck.engine.evaluate import account_type
+from postcheck.engine import Draft, ElectionState
+from postcheck.engine.evaluate import Verdict, account_type, evaluate
 from postcheck.engine.reloading import RuleSource
 
 
@@ -28,13 +29,16 @@ class Services:
         """The account type the check judges the draft by: as sent, else from the council handles."""
         return account_type(draft, self.rules.current, self.council_handles())
 
-    def check(self, draft: Draft, at: dt.datetime) -> tuple[list, ElectionState, str]:
+    def check(self, draft: Draft, at: dt.datetime) -> tuple[Verdict, ElectionState, str]:
+        """The verdict (warnings, and what the time budget left unread), the election state, the version."""
+        started = time.monotonic()
         ruleset = self.rules.current
         calendar = self.calendar.current
         election = calendar.state_at(at)
-        warnings = check(ruleset, draft, election, council_handles=self.council_handles(),
-                         timeout=self.settings["REGEX_TIMEOUT_MS"] / 1000)
-        return warnings, election, f"{ruleset.version}.{calendar.version}"
+        verdict = evaluate(ruleset, draft, election, council_handles=self.council_handles(),
+                           timeout=self.settings["REGEX_TIMEOUT_MS"] / 1000,
+                           model_deadline=started + self.settings["MODEL_BUDGET_MS"] / 1000)
+        return verdict, election, f"{ruleset.version}.{calendar.version}"
 
 
 def services() -> Services:

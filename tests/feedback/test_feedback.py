@@ -103,3 +103,29 @@ def test_comment_text_is_not_logged(api, caplog):
     caplog.set_level(logging.DEBUG, logger="postcheck")
     post(api, outcome="reported_wrong", comment="COMMENT-MARKER-1")
     assert not [r for r in caplog.records if "COMMENT-MARKER-1" in r.getMessage()]
+
+
+def test_learned_warnings_are_counted_apart(api, comms):
+    for _ in range(2):
+        assert post(api, rule="model.violent", category="violent", source="model").status_code == 202
+    assert post(api, source="both", outcome="edited").status_code == 202
+    assert post(api).status_code == 202  # no source: an older extension's report counts as the rules'
+    body = api.get("/api/v1/feedback/summary", headers=comms).get_json()
+    assert body["learned"]["model"]["shown"] == 2 and body["learned"]["both"]["edited"] == 1
+    assert body["learned"]["both"]["shown"] == 0
+    items = {item["key"]: item for item in body["items"]}
+    assert items["model.violent"]["by_source"]["model"]["shown"] == 2
+    assert items["offensive.strong-language"]["by_source"]["rules"]["shown"] == 1
+    assert items["offensive.strong-language"]["by_source"]["both"]["edited"] == 1
+
+
+@pytest.mark.parametrize("changes", [
+    {"source": "model"},  # a rule's warning is not the model's alone
+    {"rule": "model.violent", "category": "violent", "source": "rules"},
+    {"rule": "model.violent", "category": "violent", "source": "both"},
+    {"rule": "model.violent", "category": "offensive", "source": "model"},
+    {"rule": "model.no-such-category", "category": "violent", "source": "model"},
+    {"source": "oracle"},
+])
+def test_a_source_that_does_not_fit_the_warning_is_422(api, changes):
+    assert post(api, **changes).status_code == 422

@@ -173,7 +173,7 @@
     report(warnings, outcome, comment) {
       const result = this.verdict && this.verdict.result;
       const accountType = (result && result.accountType) || null;
-      const reports = warnings.map((w) => ({ warning: { rule: w.rule, category: w.category }, outcome, comment, platform: this.adapter.platform, accountType }));
+      const reports = warnings.map((w) => ({ warning: { rule: w.rule, category: w.category, source: w.source }, outcome, comment, platform: this.adapter.platform, accountType }));
       this.env.send({ type: "feedback", reports }).catch(() => {});
     }
 

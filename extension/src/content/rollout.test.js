@@ -45,7 +45,7 @@ function session(mode, warnings) {
   return { drawn, sent, event };
 }
 
-const WARNING = { rule: "offensive.strong-language", category: "offensive", severity: "high", title: "t", spans: [] };
+const WARNING = { rule: "offensive.strong-language", category: "offensive", severity: "high", title: "t", spans: [], source: "both" };
 
 test("warn mode draws the badge and underlines and holds a post with warnings for the dialog", () => {
   const { drawn, event, sent } = session("warn", [WARNING]);
@@ -59,7 +59,7 @@ test("silent mode shows nothing, never holds a post, and counts what it would ha
   assert.deepEqual(drawn, [], "no badge, no underlines, no dialog");
   assert.equal(event.prevented, false, "the post goes ahead");
   assert.equal(sent.length, 1);
-  assert.deepEqual(sent[0].reports, [{ warning: { rule: WARNING.rule, category: WARNING.category }, outcome: "silent",
+  assert.deepEqual(sent[0].reports, [{ warning: { rule: WARNING.rule, category: WARNING.category, source: WARNING.source }, outcome: "silent",
     comment: undefined, platform: "twitter", accountType: null }]);
 });
 

@@ -7,6 +7,8 @@
   const OUTCOMES = ["shown", "edited", "posted_anyway", "reported_wrong", "silent"];
   const PLATFORMS = ["twitter", "facebook", "other"];
   const ACCOUNT_TYPES = ["personal", "council"];
+  // Who gave the warning: a rule, the learned model, or a rule the model agreed with.
+  const SOURCES = ["rules", "model", "both"];
   const MAX_COMMENT = 280;
 
   function buildFeedback({ warning, outcome, platform, accountType, version, comment }) {
@@ -17,6 +19,7 @@
       outcome,
       platform: PLATFORMS.includes(platform) ? platform : "other",
       extension_version: String(version),
+      source: SOURCES.includes(warning.source) ? warning.source : "rules",
     };
     // Sent only when the check answer said which kind of account it judged; otherwise the server decides.
     if (ACCOUNT_TYPES.includes(accountType)) report.account_type = accountType;

@@ -8,8 +8,17 @@ test("feedback carries only the allowed fields, never text or handle", () => {
   const report = buildFeedback({ warning, outcome: "posted_anyway", platform: "twitter", accountType: "personal", version: "0.1.0", comment: "ignored", handle: "@jo" });
   assert.deepEqual(report, {
     rule: "offensive.strong-language", category: "offensive", outcome: "posted_anyway",
-    platform: "twitter", account_type: "personal", extension_version: "0.1.0",
+    platform: "twitter", account_type: "personal", extension_version: "0.1.0", source: "rules",
   });
+});
+
+test("feedback says whether the rules, the learned model or both gave the warning", () => {
+  const learned = { rule: "model.violent", category: "violent", source: "model", confidence: 0.91 };
+  const report = buildFeedback({ warning: learned, outcome: "edited", platform: "twitter", version: "1" });
+  assert.equal(report.source, "model");
+  assert.equal("confidence" in report, false, "only the allowed fields are sent");
+  assert.equal(buildFeedback({ warning: { ...learned, source: "both" }, outcome: "shown", version: "1" }).source, "both");
+  assert.equal(buildFeedback({ warning: { ...learned, source: "<script>" }, outcome: "shown", version: "1" }).source, "rules");
 });
 
 test("a 'wrong' report keeps the person's short comment, cut to 280 characters", () => {

@@ -29,3 +29,14 @@ def segments(text: str, warnings: list[dict]) -> list[dict]:
         numbers = sorted({n for s, e, n in marks if s <= start and end <= e})
         pieces.append({"text": text[start:end], "rules": numbers})
     return pieces
+
+
+def marked_words(text: str, warning: dict) -> list[str]:
+    """The words a warning underlines, in order: for a learned warning, the words that drove it."""
+    to_index = _utf16_to_index(text)
+    words = []
+    for span in warning.get("spans", []):
+        start, end = to_index.get(span["start"]), to_index.get(span["end"])
+        if start is not None and end is not None and start < end:
+            words.append(text[start:end])
+    return words

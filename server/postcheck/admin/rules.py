@@ -18,5 +18,6 @@ def rules_by_section() -> list[tuple[str, list[dict]]]:
 @bp.route("/rules")
 def rules():
     source = services().rules
+    learned = source.current.learned
     return render_template("admin/rules.html", sections=rules_by_section(), version=source.current.version,
-                           reload_error=source.last_error)
+                           reload_error=source.last_error, model=learned.summary() if learned is not None else None)

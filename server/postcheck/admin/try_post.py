@@ -8,7 +8,7 @@ from flask import render_template, request
 
 from postcheck.admin.blueprint import bp
 from postcheck.admin.forms import Form
-from postcheck.admin.highlight import segments
+from postcheck.admin.highlight import marked_words, segments
 from postcheck.elections.calendar import LONDON
 from postcheck.elections.dates import DateInputError, parse_uk_date, parse_uk_moment
 from postcheck.engine import Draft
@@ -58,8 +58,10 @@ def try_post():
     draft = Draft(text=values["text"], platform=values["platform"], account_type=values["account"] or None,
                   handle=values["handle"].strip() or None, reply=values["reply"],
                   profile_disclaimer=values["profile_disclaimer"])
-    warnings, election, version = svc.check(draft, at)
-    found = [w.as_dict() for w in warnings]
+    verdict, election, version = svc.check(draft, at)
+    warnings = verdict.warnings
+    found = [{**w.as_dict(), "words": marked_words(values["text"], w.as_dict())} for w in warnings]
     result = {"warnings": found, "pieces": segments(values["text"], found), "election": election,
-              "account": svc.account_type(draft), "at": at.astimezone(LONDON), "rules_version": version}
+              "account": svc.account_type(draft), "at": at.astimezone(LONDON), "rules_version": version,
+              "not_checked": verdict.not_checked}
     return render_template("admin/try.html", form=form, accounts=ACCOUNTS, platforms=PLATFORMS, result=result)

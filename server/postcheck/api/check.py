@@ -46,12 +46,15 @@ def check_draft(args):
     draft = Draft(text=text, platform=args["platform"], account_type=account.get("type"),
                   handle=account.get("handle"), reply=args["reply"], profile_disclaimer=args["profile_disclaimer"])
     at = args["at"] or dt.datetime.now(dt.timezone.utc)
-    warnings, election, version = svc.check(draft, at)
-    note_warnings(warnings)
-    body = {"warnings": [w.as_dict() for w in warnings],
+    verdict, election, version = svc.check(draft, at)
+    note_warnings(verdict.warnings)
+    body = {"warnings": [w.as_dict() for w in verdict.warnings],
             "election": {"active": election.active, "period": election.period,
                          "stale": bool(getattr(svc.calendar.current, "stale", False))},
             "account": {"type": svc.account_type(draft)},
-            "rules_version": version}
+            "rules_version": version,
+            "incomplete": verdict.incomplete}
+    if verdict.incomplete:
+        body["not_checked"] = list(verdict.not_checked)
     # Returned as a Response, so it is not re-serialised through the schema: the schema documents it.
     return jsonify(body)

@@ -12,7 +12,7 @@ from postcheck.api.documented import errors
 from postcheck.auth import require
 from postcheck.engine.schema import CATEGORIES
 from postcheck.limits import limiter
-from postcheck.outcomes import OUTCOMES, record, summary
+from postcheck.outcomes import OUTCOMES, SOURCES, record, summary
 from postcheck.services import services
 
 blp = Blueprint("feedback", __name__, url_prefix="/api/v1",
@@ -28,6 +28,9 @@ class FeedbackSchema(Schema):
     platform = fields.String(load_default="other", validate=validate.OneOf(("twitter", "facebook", "other")))
     account_type = fields.String(load_default="personal", validate=validate.OneOf(("personal", "council")))
     extension_version = fields.String(load_default="", validate=validate.Regexp(r"^[0-9A-Za-z.+-]{0,40}$"))
+    source = fields.String(load_default="rules", validate=validate.OneOf(SOURCES), metadata={"description": (
+        "The warning's own `source` as the check gave it: rules, model (a learned warning, rule "
+        "`model.<category>`) or both. Default rules, as sent by extensions older than 0.9.")})
     comment = fields.String(validate=validate.Length(max=280),
                             metadata={"description": "Only with reported_wrong: why the warning is wrong, in a few words."})
 
@@ -55,11 +58,13 @@ def report_outcome(report):
     the platform, the account type and the extension version are kept, as daily counts.
     """
     svc = services()
-    if svc.rules.current.rule(report["rule"]) is None:
+    category = svc.rules.current.category_of(report["rule"])
+    if category is None:
         abort(422, description=f"No rule with id {report['rule']} is in force.")
-    rule = svc.rules.current.rule(report["rule"])
-    if rule.category != report["category"]:
-        abort(422, description=f"Rule {rule.id} is in category {rule.category}, not {report['category']}.")
+    if category != report["category"]:
+        abort(422, description=f"Rule {report['rule']} is in category {category}, not {report['category']}.")
+    if (report["source"] == "model") != report["rule"].startswith("model."):
+        abort(422, description="source 'model' goes with a learned warning's rule (model.<category>) and only with it.")
     record(svc.store, report, dt.datetime.now(dt.timezone.utc).date())
     response = jsonify({"recorded": True})
     response.status_code = 202

@@ -134,7 +134,8 @@ def check():
                   account_type=account, handle=request.values.get("postcheckHandle") or None,
                   reply=request.values.get("postcheckReply", "").lower() in _TRUE,
                   profile_disclaimer=request.values.get("postcheckProfileDisclaimer", "").lower() in _TRUE)
-    warnings, election, version = svc.check(draft, _moment())
+    verdict, election, version = svc.check(draft, _moment())
+    warnings = verdict.warnings
 
     enabled_rules, disabled_rules = _csv("enabledRules"), _csv("disabledRules")
     enabled_cats, disabled_cats = _csv("enabledCategories"), _csv("disabledCategories")
@@ -155,7 +156,7 @@ def check():
     return jsonify({
         "software": {"name": "postcheck", "version": __version__, "buildDate": None, "apiVersion": 1,
                      "premium": False, "status": "", "rulesVersion": version},
-        "warnings": {"incompleteResults": False},
+        "warnings": {"incompleteResults": verdict.incomplete},
         "language": {"name": language["name"], "code": language["longCode"],
                      "detectedLanguage": {"name": language["name"], "code": language["longCode"], "confidence": 1.0}},
         "matches": to_matches(shown, doc),

@@ -15,10 +15,13 @@ blp = Blueprint("rules", __name__, url_prefix="/api/v1", description="The policy
 def list_rules():
     """List the rules
 
-    Every rule with its id, category, severity, title, advice, policy clause and examples. A broken
-    edit of the rule files shows in `reload_error` while the last good rules stay in force.
+    Every rule with its id, category, severity, title, advice, policy clause and examples; and the
+    learned model (`model`, null without one): per category its card, threshold, training size and
+    measured first-sight figures. A broken edit of the rule files or the model shows in `reload_error`
+    while the last good ones stay in force.
     """
     source = services().rules
     ruleset = source.current
     return jsonify({"rules_version": ruleset.version, "rules": [r.summary() for r in ruleset.rules],
+                    "model": ruleset.learned.summary() if ruleset.learned is not None else None,
                     "reload_error": source.last_error})

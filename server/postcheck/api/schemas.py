@@ -80,6 +80,13 @@ class WarningSchema(Schema):
     policy = fields.Nested(PolicyRefSchema, required=True)
     spans = fields.List(fields.Nested(SpanSchema), required=True)
     fix = fields.Nested(FixOutSchema)
+    source = fields.String(validate=validate.OneOf(("rules", "model", "both")), metadata={"description": (
+        "Who warns: `rules` (a rule in policy_rules/rules), `model` (the learned model, rule id `model.<category>`; "
+        "its spans are the words that weighed most) or `both` (a rule the model agrees with: the rule's warning "
+        "stands, with the model's confidence).")})
+    confidence = fields.Float(metadata={"description": (
+        "With `source` model or both: the model's probability that a careful comms officer would flag this "
+        "category, 0 to 1. The model warns from its category's threshold (GET /api/v1/rules, `model`).")})
 
 
 class PeriodSchema(Schema):
@@ -107,6 +114,10 @@ class CheckResponseSchema(Schema):
     account = fields.Nested(JudgedAccountSchema, required=True,
                             metadata={"description": "The account type the draft was judged as."})
     rules_version = fields.String(required=True)
+    incomplete = fields.Boolean(metadata={"description": (
+        "True when the time budget ran out before every part of the check had read the whole draft (a very "
+        "long draft); `not_checked` names what was left unread.")})
+    not_checked = fields.List(fields.String(), metadata={"description": "With `incomplete`: e.g. [\"model\"]."})
 
 
 class RuleSummarySchema(Schema):
@@ -123,7 +134,33 @@ class RuleSummarySchema(Schema):
     examples = fields.Dict()
 
 
+class LearnedCategorySchema(Schema):
+    id = fields.String(metadata={"description": "The id its warnings carry: model.<category>."})
+    category = fields.String()
+    title = fields.String()
+    message = fields.String()
+    advice = fields.String()
+    severity = fields.Dict(keys=fields.String(), values=fields.String())
+    when = fields.Dict()
+    policy = fields.Nested(PolicyRefSchema)
+    enabled = fields.Boolean()
+    threshold = fields.Float(metadata={"description": "The model warns from this confidence up."})
+    training_positives = fields.Integer(allow_none=True)
+    held_out = fields.Dict(allow_none=True, metadata={"description": "Leave-one-file-out figures on the training files."})
+    first_sight = fields.Dict(allow_none=True, metadata={"description": (
+        "Precision and recall on sealed slices, scored once when they arrived (rules, model, both).")})
+    examples = fields.Dict()
+
+
+class LearnedModelSchema(Schema):
+    version = fields.String()
+    trained_on = fields.Dict()
+    first_sight = fields.Dict()
+    categories = fields.List(fields.Nested(LearnedCategorySchema))
+
+
 class RulesResponseSchema(Schema):
     rules_version = fields.String()
     rules = fields.List(fields.Nested(RuleSummarySchema))
+    model = fields.Nested(LearnedModelSchema, allow_none=True)
     reload_error = fields.List(fields.String(), allow_none=True)

@@ -2,12 +2,14 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Iterable
 
 from postcheck.engine import matchers as m
 from postcheck.engine.ruleset import CompiledRule, RuleSet
 from postcheck.engine.text import Utf16Offsets, normalise
+from postcheck.model.features import Context
+from postcheck.model.scorer import score
 
 log = logging.getLogger(__name__)
 
@@ -46,13 +48,28 @@ class Warning:
     policy: dict
     spans: list[dict]
     fix: dict | None = None
+    source: str = "rules"  # "rules", "model" (a learned warning) or "both" (a rule the model agrees with)
+    confidence: float | None = None  # the model's probability, 0 to 1, when it took part
 
     def as_dict(self) -> dict[str, Any]:
         out = {"rule": self.rule, "category": self.category, "severity": self.severity, "title": self.title,
-               "message": self.message, "advice": self.advice, "policy": dict(self.policy), "spans": self.spans}
+               "message": self.message, "advice": self.advice, "policy": dict(self.policy), "spans": self.spans,
+               "source": self.source}
         if self.fix:
             out["fix"] = dict(self.fix)
+        if self.confidence is not None:
+            out["confidence"] = self.confidence
         return out
+
+
+@dataclass(frozen=True)
+class Verdict:
+    warnings: list[Warning]
+    not_checked: tuple[str, ...] = ()  # what the time budget left unread, e.g. ("model",)
+
+    @property
+    def incomplete(self) -> bool:
+        return bool(self.not_checked)
 
 
 def account_type(draft: Draft, ruleset: RuleSet, council_handles: Iterable[str] = ()) -> str:
@@ -112,9 +129,61 @@ def evaluate_rule(rule: CompiledRule, scan: m.Scan) -> list[m.Span] | None:
 
 def check(ruleset: RuleSet, draft: Draft, election: ElectionState = NO_ELECTION, *,
           council_handles: Iterable[str] = (), timeout: float = m.DEFAULT_TIMEOUT) -> list[Warning]:
+    """The warnings for `draft`: the rules' and, when the rule pack has one, the learned model's."""
+    return evaluate(ruleset, draft, election, council_handles=council_handles, timeout=timeout).warnings
+
+
+def evaluate(ruleset: RuleSet, draft: Draft, election: ElectionState = NO_ELECTION, *,
+             council_handles: Iterable[str] = (), timeout: float = m.DEFAULT_TIMEOUT,
+             model_deadline: float | None = None) -> Verdict:
+    """`check`, saying also what was left unread: the model stops reading a long text at
+    `model_deadline` (a `time.monotonic()` value), and the verdict then names it in `not_checked`."""
     if not draft.text.strip():
-        return []
+        return Verdict([])
     account = account_type(draft, ruleset, council_handles)
+    warnings = _rule_warnings(ruleset, draft, election, account, timeout)
+    not_checked: tuple[str, ...] = ()
+    if ruleset.learned is not None:
+        complete = join_learned(ruleset.learned, warnings, draft, election, account, model_deadline)
+        not_checked = () if complete else ("model",)
+    warnings.sort(key=lambda w: (_SEVERITY_ORDER[w.severity], w.spans[0]["start"] if w.spans else -1))
+    return Verdict(warnings, not_checked)
+
+
+def join_learned(layer, warnings: list[Warning], draft: Draft, election: ElectionState, account: str,
+                 deadline: float | None) -> bool:
+    """Adds the model's warnings to the rules' (in place); returns False when the deadline cut it short.
+
+    Where a rule already warns about a category the model fires on, the rule's warning stands (its id,
+    words and severity) and is marked `both` with the model's confidence: one warning, not two. A learned
+    warning needs words to underline: a category the model fires on without any is left out, since a
+    warning must say which words did it.
+    """
+    scored = score(layer.model, draft.text, Context(account, draft.reply, election.active), deadline)
+    to_utf16 = None
+    for category in scored.fired():
+        card = layer.cards[category]
+        if not card.applies(account, draft.reply, election.active, draft.profile_disclaimer):
+            continue
+        confidence = round(scored.probabilities[category], 2)
+        agreeing = [i for i, w in enumerate(warnings) if w.category == category]
+        if agreeing:
+            for i in agreeing:
+                warnings[i] = replace(warnings[i], source="both", confidence=confidence)
+            continue
+        evidence = scored.evidence(category)
+        if not evidence:
+            continue
+        to_utf16 = to_utf16 or Utf16Offsets(draft.text)
+        warnings.append(Warning(card.rule_id, category, card.severity[account], card.title, card.message,
+                                card.advice, dict(card.policy), [{"start": to_utf16(s), "end": to_utf16(e)}
+                                                                 for s, e in evidence],
+                                source="model", confidence=confidence))
+    return scored.complete
+
+
+def _rule_warnings(ruleset: RuleSet, draft: Draft, election: ElectionState, account: str,
+                   timeout: float) -> list[Warning]:
     scan = m.Scan(normalise(draft.text), timeout)
     present = scan.literal_hits(ruleset.literals).keys()
     opened = scan.opened(ruleset.gate)
@@ -137,5 +206,4 @@ def check(ruleset: RuleSet, draft: Draft, election: ElectionState = NO_ELECTION,
             {"start": to_utf16(s), "end": to_utf16(e)} for s, e in _merge(found)]
         warnings.append(Warning(rule.id, rule.category, rule.severity[account], rule.title, rule.message,
                                 rule.advice, dict(rule.policy), spans, dict(rule.fix) if rule.fix else None))
-    warnings.sort(key=lambda w: (_SEVERITY_ORDER[w.severity], w.spans[0]["start"] if w.spans else -1))
     return warnings

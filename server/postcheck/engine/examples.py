@@ -1,5 +1,6 @@
 """Runs every rule's own examples: each `warn` example must make the rule fire (underlining exactly its
-`marks` when given) and each `pass` example must not. One test and `postcheck rules test` both use it."""
+`marks` when given) and each `pass` example must not; and the same for every learned card's examples
+against the model. One test and `postcheck rules test` both use it."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -8,6 +9,8 @@ from postcheck.engine import matchers as m
 from postcheck.engine.evaluate import Draft, ElectionState, _merge, account_type, evaluate_rule
 from postcheck.engine.ruleset import CompiledRule, RuleSet
 from postcheck.engine.text import normalise
+from postcheck.model.features import Context
+from postcheck.model.scorer import score
 
 _EXAMPLE_PERIOD = {"id": "example.election", "name": "an example pre-election period",
                    "poll_date": None, "starts": None, "ends": None}
@@ -60,4 +63,44 @@ def run_rule_examples(ruleset: RuleSet, rule: CompiledRule) -> list[ExampleResul
 
 
 def run_all_examples(ruleset: RuleSet) -> list[ExampleResult]:
-    return [r for rule in ruleset.rules for r in run_rule_examples(ruleset, rule)]
+    """Every rule's examples, then every learned card's."""
+    return [r for rule in ruleset.rules for r in run_rule_examples(ruleset, rule)] + run_card_examples(ruleset)
+
+
+def run_card_examples(ruleset: RuleSet) -> list[ExampleResult]:
+    """The learned cards' examples, run against the model alone: each `warn` example must make the
+    model fire the card's category (underlining exactly its `marks` when given), each `pass` example
+    must not. A card's id in the results is its warnings' id, `model.<category>`."""
+    layer = ruleset.learned
+    if layer is None:
+        return []
+    results = []
+    for category, card in layer.cards.items():
+        for kind in ("warn", "pass"):
+            for example in card.examples[kind]:
+                draft, election = _card_context(card, example)
+                context = Context(account_type(draft, ruleset), draft.reply, election.active)
+                scored = score(layer.model, draft.text, context)
+                fired = category in scored.fired() and card.applies(context.account, draft.reply, election.active,
+                                                                    draft.profile_disclaimer)
+                problem = ""
+                if kind == "warn" and not fired:
+                    problem = f"should warn but did not (confidence {scored.probabilities[category]:.2f}, " \
+                              f"threshold {layer.model.threshold(category):.2f})"
+                elif kind == "pass" and fired:
+                    problem = f"should pass but warned (confidence {scored.probabilities[category]:.2f})"
+                elif kind == "warn" and "marks" in example:
+                    marked = [draft.text[s:e] for s, e in scored.evidence(category)]
+                    if sorted(marked) != sorted(example["marks"]):
+                        problem = f"underlines {marked}, expected {example['marks']}"
+                results.append(ExampleResult(card.rule_id, kind, draft.text, not problem, problem))
+    return results
+
+
+def _card_context(card, example: dict) -> tuple[Draft, ElectionState]:
+    def pick(key, default):
+        return example.get(key, card.when.get(key, default))
+    draft = Draft(text=example["text"], account_type=pick("account", "personal"), reply=pick("reply", False),
+                  profile_disclaimer=pick("profile_disclaimer", False))
+    election = ElectionState(True, _EXAMPLE_PERIOD) if pick("election", False) else ElectionState()
+    return draft, election

@@ -7,6 +7,8 @@ officer can fix a broken edit in one pass.
 """
 from __future__ import annotations
 
+import dataclasses
+import hashlib
 import json
 from pathlib import Path
 from typing import Mapping
@@ -17,6 +19,8 @@ from marshmallow import ValidationError
 from postcheck.engine.organisation import Organisation
 from postcheck.engine.ruleset import RuleCompileError, RuleSet, compile_rule_set
 from postcheck.engine.schema import LexiconSchema, OrganisationSchema, RuleFileSchema, RuleSchema
+from postcheck.model.artefact import ModelError
+from postcheck.model.layer import load_layer, model_files
 
 
 class RulePackError(ValueError):
@@ -32,6 +36,7 @@ def rule_files(directory: Path) -> list[Path]:
     directory = Path(directory)
     files = [directory / "organisation.yaml", directory / "roster.yaml"]
     files += sorted((directory / "lexicons").glob("*.yaml")) + sorted((directory / "rules").glob("*.yaml"))
+    files += model_files(directory)
     return [f for f in files if f.exists()]
 
 
@@ -71,9 +76,11 @@ def load_roster_lexicons(data) -> dict[str, list[str]]:
             "roster.people": people}
 
 
-def load_rule_pack(directory: str | Path, roster_lexicons: Mapping[str, list[str]] | None = None) -> RuleSet:
+def load_rule_pack(directory: str | Path, roster_lexicons: Mapping[str, list[str]] | None = None, *,
+                   learned: bool = True) -> RuleSet:
     """Loads, validates and compiles the folder. `roster_lexicons` (from the database) replaces the roster
-    file's lists when given."""
+    file's lists when given. With `learned` (the default) the folder's learned model comes too; the
+    trainer asks for the rules alone."""
     directory = Path(directory)
     problems: list[str] = []
     if not directory.is_dir():
@@ -143,9 +150,22 @@ def load_rule_pack(directory: str | Path, roster_lexicons: Mapping[str, list[str
             rules.append(rule)
     if not rules and not problems:
         problems.append("rules/: no rules found")
+    layer = None
+    if learned:
+        try:
+            layer = load_layer(directory)
+        except ModelError as exc:
+            problems.append(str(exc))
+        except OSError as exc:
+            problems.append(f"model/: could not be read: {exc.strerror}")
     if problems or organisation is None:
         raise RulePackError(problems)
     try:
-        return compile_rule_set(rules, lexicons, organisation, "\n".join(contents))
+        ruleset = compile_rule_set(rules, lexicons, organisation, "\n".join(contents))
     except RuleCompileError as exc:
         raise RulePackError([str(exc)]) from None
+    if layer is None:
+        return ruleset
+    # The model's own hash joins the rules' in the version, so a retrained model changes `rules_version`.
+    version = hashlib.sha256(f"{ruleset.version}.{layer.version}".encode()).hexdigest()[:12]
+    return dataclasses.replace(ruleset, version=version, learned=layer)

@@ -38,8 +38,8 @@ class RuleSource:
             except FileNotFoundError:
                 continue
             stamp.append((str(path), st.st_mtime_ns, st.st_size))
-        for sub in ("lexicons", "rules"):  # a deleted or added file changes the listing
-            stamp.append((sub, tuple(sorted(p.name for p in (self.directory / sub).glob("*.yaml")))))
+        for sub in ("lexicons", "rules", "model"):  # a deleted or added file changes the listing
+            stamp.append((sub, tuple(sorted(p.name for p in (self.directory / sub).glob("*")))))
         return tuple(stamp)
 
     def reload(self, force: bool = False) -> bool:

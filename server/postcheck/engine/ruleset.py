@@ -73,9 +73,21 @@ class RuleSet:
     literals: LiteralScanner = field(default_factory=LiteralScanner)
     # Says which patterns may match, in one pass per check (pattern_gate.py).
     gate: PatternGate = field(default_factory=PatternGate)
+    # The learned model and its cards (postcheck.model.layer.LearnedLayer), or None for rules alone.
+    learned: Any = None
 
     # The enabled rules that apply in each context, worked out once per context (there are 16).
     _applicable: dict = field(default_factory=dict, init=False, repr=False, compare=False)
+
+    def category_of(self, rule_id: str) -> str | None:
+        """The category of a rule in force, or of a learned warning (`model.<category>`) of the model in force."""
+        rule = self.rule(rule_id)
+        if rule is not None:
+            return rule.category
+        if self.learned is not None and rule_id.startswith("model."):
+            card = self.learned.cards.get(rule_id.removeprefix("model."))
+            return card.category if card is not None else None
+        return None
 
     def rule(self, rule_id: str) -> CompiledRule | None:
         return next((r for r in self.rules if r.id == rule_id), None)

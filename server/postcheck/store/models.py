@@ -131,7 +131,7 @@ class OutcomeCount(Base):
 
     __tablename__ = "outcome_counts"
     __table_args__ = (UniqueConstraint("day", "rule", "category", "outcome", "platform", "account_type",
-                                       "extension_version", name="uq_outcome_counts_key"),)
+                                       "extension_version", "source", name="uq_outcome_counts_key"),)
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     day: Mapped[dt.date] = mapped_column(Date, nullable=False, index=True)
     rule: Mapped[str] = mapped_column(String(100), nullable=False, index=True)
@@ -140,6 +140,8 @@ class OutcomeCount(Base):
     platform: Mapped[str] = mapped_column(String(20), nullable=False)
     account_type: Mapped[str] = mapped_column(String(20), nullable=False)
     extension_version: Mapped[str] = mapped_column(String(40), nullable=False)
+    # Who warned: "rules", "model" (a learned warning) or "both" (a rule the model agreed with).
+    source: Mapped[str] = mapped_column(String(10), nullable=False, default="rules", server_default="rules")
     count: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
 
 

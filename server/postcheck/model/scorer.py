@@ -1,0 +1,198 @@
+"""Scores a post with the learned model: TF-IDF features, one logistic regression per category.
+
+This is the whole of the model at run time, in numpy: `tests/model/test_scorer_equals_trainer.py`
+compares it with scikit-learn's own pipeline, which the trainer fits. It also says which words drove
+a score over its threshold (`Scored.evidence`), because a warning must say which words did it.
+
+Long posts are read in windows of words, never all at once: the score of a category is its highest
+over the windows, and its evidence comes from that window. A deadline (a `time.monotonic()` value)
+stops the reading between windows; the answer then says it is not complete.
+"""
+from __future__ import annotations
+
+import math
+import time
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from typing import Mapping
+
+import numpy as np
+
+from postcheck.model.features import Context, Word, pair_feature, word_features, words
+
+# A window is this many words, and the next starts this many words later. Most posts (a tweet is about
+# 50 words at most) are read whole, like the posts the model learned from; a longer text is read in
+# overlapping pieces of about a post's length, so a risky sentence is read beside few others.
+WINDOW_WORDS = 40
+WINDOW_STEP = 20
+# At most this many words are underlined for one learned warning.
+MAX_EVIDENCE_WORDS = 6
+# The underlined words carry at least this share of the words' positive weight: without them the score
+# falls below the threshold, and they are most of why it was high, not only the last push over it.
+EVIDENCE_SHARE = 0.5
+# Two underlined words with at most this many filler words between them make one underline.
+MAX_FILLER_GAP = 2
+
+_EMPTY = np.zeros(0, dtype=np.int64)
+
+
+@dataclass(frozen=True, eq=False)
+class LinearModel:
+    """The fitted model as plain arrays (see artefact.py for how it is kept on disk)."""
+    categories: tuple[str, ...]
+    vocabulary: Mapping[str, int]  # feature name -> column
+    idf: np.ndarray  # (features,)
+    weights: np.ndarray  # (categories, features)
+    bias: np.ndarray  # (categories,)
+    thresholds: np.ndarray  # (categories,): a probability at or above it fires the category
+    sublinear_tf: bool = True
+
+    def threshold(self, category: str) -> float:
+        return float(self.thresholds[self.categories.index(category)])
+
+
+@dataclass
+class _Window:
+    first: int  # index of its first word
+    columns: np.ndarray  # the distinct feature columns present
+    values: np.ndarray  # their TF-IDF values, L2-normalised
+    logits: np.ndarray  # (categories,)
+
+
+@dataclass
+class Scored:
+    """The model's reading of one post."""
+    model: LinearModel
+    text_words: list[Word]
+    context: Context
+    probabilities: dict[str, float]
+    complete: bool  # False when the deadline stopped the reading before the last window
+    _best: dict[str, _Window] = field(default_factory=dict, repr=False)
+    _columns: dict = field(default_factory=dict, repr=False)
+
+    def fired(self) -> list[str]:
+        """The categories whose probability reaches their threshold."""
+        return [c for c in self.model.categories if self.probabilities.get(c, 0.0) >= self.model.threshold(c)]
+
+    def evidence(self, category: str) -> list[tuple[int, int]]:
+        """The words that pushed `category` over its threshold, as code-point spans, end exclusive.
+
+        Each feature's share of the score (its value times its weight) is shared among the words it came
+        from. The words are taken, most telling first, until the score without them falls below the
+        threshold and they carry at least EVIDENCE_SHARE of the words' positive weight, and at most
+        MAX_EVIDENCE_WORDS. Filler words ("the", "honestly") are never taken on their own: they are
+        underlined only between two taken words ("snap his arms").
+        """
+        window = self._best.get(category)
+        if window is None:
+            return []
+        row = self.model.categories.index(category)
+        per_word = self._word_shares(window, row)
+        threshold = _logit(self.model.threshold(category))
+        remaining = float(window.logits[row])
+        positive = sum(share for i, share in per_word.items() if share > 0 and not self.text_words[i].filler)
+        taken: list[int] = []
+        covered = 0.0
+        for i, share_of_word in sorted(per_word.items(), key=lambda item: (-item[1], item[0])):
+            if share_of_word <= 0 or len(taken) == MAX_EVIDENCE_WORDS:
+                break
+            if remaining < threshold and covered >= EVIDENCE_SHARE * positive:
+                break
+            if self.text_words[i].filler:
+                continue
+            taken.append(i)
+            remaining -= share_of_word
+            covered += share_of_word
+        return self._spans(sorted(taken))
+
+    def _spans(self, taken: list[int]) -> list[tuple[int, int]]:
+        spans: list[list[int]] = []
+        previous = None
+        for i in taken:
+            word = self.text_words[i]
+            between = self.text_words[previous + 1:i] if previous is not None else None
+            if between is not None and len(between) <= MAX_FILLER_GAP and all(w.filler for w in between):
+                spans[-1][1] = word.end
+            else:
+                spans.append([word.start, word.end])
+            previous = i
+        return [(s, e) for s, e in spans]
+
+    def _word_shares(self, window: _Window, row: int) -> dict[int, float]:
+        """Each word's share of the window's score for one category: a feature's value times its weight,
+        shared among the feature's occurrences and, for a pair of words, between the two."""
+        share = dict(zip(window.columns.tolist(), (window.values * self.model.weights[row, window.columns]).tolist()))
+        located: list[tuple[int, tuple[int, ...]]] = []
+        vocabulary = self.model.vocabulary
+        for i in range(window.first, min(len(self.text_words), window.first + WINDOW_WORDS)):
+            located += [(column, (i,)) for column in _columns_of(self.model, self.text_words[i].key, self._columns).tolist()]
+            if i > window.first:
+                pair = vocabulary.get(pair_feature(self.text_words[i - 1].key, self.text_words[i].key))
+                if pair is not None:
+                    located.append((pair, (i - 1, i)))
+        occurrences = Counter(column for column, _ in located)
+        per_word: dict[int, float] = defaultdict(float)
+        for column, where in located:
+            part = share[column] / occurrences[column] / len(where)
+            for i in where:
+                per_word[i] += part
+        return per_word
+
+
+def _logit(p: float) -> float:
+    p = min(max(p, 1e-12), 1 - 1e-12)
+    return math.log(p / (1 - p))
+
+
+def _columns_of(model: LinearModel, key: str, cache: dict) -> np.ndarray:
+    """The columns of a word's own features; worked out once per distinct word in a post."""
+    columns = cache.get(key)
+    if columns is None:
+        vocabulary = model.vocabulary
+        found = [vocabulary[f] for f in word_features(key) if f in vocabulary]
+        columns = cache[key] = np.array(found, dtype=np.int64) if found else _EMPTY
+    return columns
+
+
+def _window(model: LinearModel, text_words: list[Word], first: int, context_columns: list[int],
+            cache: dict) -> _Window:
+    last = min(len(text_words), first + WINDOW_WORDS)
+    parts = [np.array(context_columns, dtype=np.int64)]
+    pairs = []
+    for i in range(first, last):
+        parts.append(_columns_of(model, text_words[i].key, cache))
+        if i > first:
+            pair = model.vocabulary.get(pair_feature(text_words[i - 1].key, text_words[i].key))
+            if pair is not None:
+                pairs.append(pair)
+    parts.append(np.array(pairs, dtype=np.int64))
+    columns, counts = np.unique(np.concatenate(parts), return_counts=True)
+    tf = 1.0 + np.log(counts) if model.sublinear_tf else counts.astype(np.float64)
+    values = tf * model.idf[columns]
+    norm = float(np.sqrt(values @ values))
+    if norm > 0:
+        values = values / norm
+    logits = model.bias + model.weights[:, columns].astype(np.float64) @ values
+    return _Window(first, columns, values, logits)
+
+
+def score(model: LinearModel, text: str, context: Context, deadline: float | None = None) -> Scored:
+    """The probability of each category for `text` in `context`, read window by window until `deadline`."""
+    text_words = words(text)
+    context_columns = [model.vocabulary[f] for f in context.features() if f in model.vocabulary]
+    cache: dict = {}
+    best: dict[str, _Window] = {}
+    top = np.full(len(model.categories), -np.inf)
+    complete = True
+    starts = range(0, max(1, len(text_words) - WINDOW_WORDS + WINDOW_STEP), WINDOW_STEP) if text_words else (0,)
+    for n, first in enumerate(starts):
+        if n and deadline is not None and time.monotonic() > deadline:
+            complete = False
+            break
+        window = _window(model, text_words, first, context_columns, cache)
+        better = window.logits > top
+        for row in np.flatnonzero(better).tolist():
+            best[model.categories[row]] = window
+        top = np.where(better, window.logits, top)
+    probabilities = {c: float(1.0 / (1.0 + math.exp(-top[i]))) for i, c in enumerate(model.categories)}
+    return Scored(model, text_words, context, probabilities, complete, best, cache)
