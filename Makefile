@@ -49,9 +49,11 @@ package: $(STAMP)
 rules-test: $(STAMP)
 	$(BIN)/postcheck rules test
 
-# The shared development set and every sealed slice: the rules alone, the model alone and both together.
+# Both kinds of corpus, each scored for the rules alone, the model alone and both together: the training
+# files and the shared development set (regression floors: the model learned from them), then the sealed
+# slices (first-sight figures in tests/sealed/first_sight.json).
 score: $(STAMP)
-	@for corpus in ../shared/eval/dev.jsonl tests/sealed/slice-*.jsonl; do \
+	@for corpus in ../shared/eval/dev.jsonl policy_rules/corpus/*.jsonl tests/sealed/slice-*.jsonl; do \
 	  echo "== $$corpus"; $(BIN)/python ../shared/eval/score.py --app postcheck:create_app --by-source --corpus $$corpus; \
 	done
 

@@ -33,7 +33,7 @@ def read_rows(path: Path) -> list[dict]:
 def answers(rows: list[dict]) -> list[list[dict]]:
     sys.path.insert(0, str(ROOT / "server"))
     from postcheck import create_app
-    client = create_app({"TESTING": True, "RULES_RELOAD_SECONDS": 0}).test_client()
+    client = create_app({"TESTING": True, "RULES_RELOAD_SECONDS": 0, "ACCESS_LOG": False}).test_client()
     out = []
     for row in rows:
         body = {"text": row["text"], "platform": row["platform"], "account": {"type": row["account"]},
@@ -97,7 +97,7 @@ def main() -> None:
     found = answers(rows)
     commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, cwd=ROOT).stdout.strip()
     layers = {layer: tally(rows, found, sources) for layer, sources in LAYERS.items()}
-    record["slices"][name] = {"file": str(args.slice.relative_to(ROOT)), "posts": len(rows),
+    record["slices"][name] = {"file": str(args.slice.resolve().relative_to(ROOT)), "posts": len(rows),
                               "scored_on": dt.date.today().isoformat(), "commit": commit, "layers": layers}
     RECORD.write_text(json.dumps(record, indent=1, sort_keys=True) + "\n", encoding="utf-8")
     page = {"slices": sorted(record["slices"]), "posts": sum(s["posts"] for s in record["slices"].values()),
