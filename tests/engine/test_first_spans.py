@@ -14,7 +14,7 @@ from postcheck.engine import matchers as m
 from postcheck.engine.text import normalise
 from tests.conftest import RULES_DIR
 
-CORPUS = RULES_DIR.parent / "tests" / "corpus" / "posts.jsonl"
+CORPUS = RULES_DIR / "corpus" / "posts.jsonl"
 POSTS = [json.loads(line)["text"] for line in CORPUS.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 # Texts where rules match hundreds of times, some with matches that touch or overlap.

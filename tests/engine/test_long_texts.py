@@ -8,7 +8,7 @@ from postcheck.engine.detectors import build_detectors
 from postcheck.engine.organisation import Organisation
 from tests.conftest import RULES_DIR
 
-POSTS = [json.loads(line)["text"] for line in (RULES_DIR.parent / "tests" / "corpus" / "posts.jsonl")
+POSTS = [json.loads(line)["text"] for line in (RULES_DIR / "corpus" / "posts.jsonl")
          .read_text(encoding="utf-8").splitlines() if line.strip()]
 ORG = Organisation(name="Example Council", short_name="Example", phone_numbers=("020 7946 0000",),
                    email_domains=("example.gov.uk",))

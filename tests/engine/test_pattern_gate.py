@@ -23,7 +23,7 @@ from tests.engine.test_windows import _pattern_matchers
 
 needs_hyperscan = pytest.mark.skipif(pattern_gate.hyperscan is None, reason="no Hyperscan wheel on this platform")
 
-CORPORA = sorted((RULES_DIR.parent / "tests" / "corpus").glob("*.jsonl"))
+CORPORA = sorted((RULES_DIR / "corpus").glob("*.jsonl"))
 POSTS = [json.loads(line)["text"] for path in CORPORA
          for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
 

@@ -18,7 +18,7 @@ from postcheck.engine import windows
 from postcheck.engine.windows import Width, match_reach, merge_windows
 from tests.conftest import RULES_DIR
 
-CORPUS = RULES_DIR.parent / "tests" / "corpus" / "posts.jsonl"
+CORPUS = RULES_DIR / "corpus" / "posts.jsonl"
 POSTS = [json.loads(line)["text"] for line in CORPUS.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from postcheck import create_app
 from postcheck.model.corpus import read_corpus, read_posts
 from tests.conftest import RULES_DIR, post_check
 
@@ -30,6 +31,17 @@ def test_no_sealed_post_is_in_the_training_corpus():
     for path in SLICES:
         leaked = [p.id for p in read_posts(path) if p.text.strip().lower() in training]
         assert not leaked, f"{path.name}: {leaked} are training posts too"
+
+
+@pytest.fixture(scope="module")
+def client(tmp_path_factory):
+    """A fresh server, as tools/first_sight.py scores on: the calendar and roster seeded from policy_rules/,
+    and no rate limit (a slice is more checks than one client may send in a minute)."""
+    database = tmp_path_factory.mktemp("sealed") / "postcheck.sqlite"
+    app = create_app({"TESTING": True, "RULES_RELOAD_SECONDS": 0, "ACCESS_LOG": False, "RATELIMIT_ENABLED": False,
+                      "DATABASE_URL": f"sqlite:///{database}"})
+    yield app.test_client()
+    app.extensions["postcheck"].store.dispose()
 
 
 @pytest.mark.parametrize("path", SLICES, ids=lambda p: p.stem)
