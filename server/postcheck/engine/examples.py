@@ -25,8 +25,8 @@ class ExampleResult:
     problem: str = ""
 
 
-def example_context(rule: CompiledRule, example: dict) -> tuple[Draft, ElectionState]:
-    """An example runs in the context its rule applies to, unless it says otherwise."""
+def example_context(rule, example: dict) -> tuple[Draft, ElectionState]:
+    """An example runs in the context its rule (or learned card) applies to, unless it says otherwise."""
     def pick(key, default):
         return example.get(key, rule.when.get(key, default))
     draft = Draft(text=example["text"], account_type=pick("account", "personal"), reply=pick("reply", False),
@@ -78,7 +78,7 @@ def run_card_examples(ruleset: RuleSet) -> list[ExampleResult]:
     for category, card in layer.cards.items():
         for kind in ("warn", "pass"):
             for example in card.examples[kind]:
-                draft, election = _card_context(card, example)
+                draft, election = example_context(card, example)
                 context = Context(account_type(draft, ruleset), draft.reply, election.active)
                 scored = score(layer.model, draft.text, context)
                 fired = category in scored.fired() and card.applies(context.account, draft.reply, election.active,
@@ -96,11 +96,3 @@ def run_card_examples(ruleset: RuleSet) -> list[ExampleResult]:
                 results.append(ExampleResult(card.rule_id, kind, draft.text, not problem, problem))
     return results
 
-
-def _card_context(card, example: dict) -> tuple[Draft, ElectionState]:
-    def pick(key, default):
-        return example.get(key, card.when.get(key, default))
-    draft = Draft(text=example["text"], account_type=pick("account", "personal"), reply=pick("reply", False),
-                  profile_disclaimer=pick("profile_disclaimer", False))
-    election = ElectionState(True, _EXAMPLE_PERIOD) if pick("election", False) else ElectionState()
-    return draft, election

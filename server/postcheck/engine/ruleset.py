@@ -14,6 +14,7 @@ from postcheck.engine.literal_scan import LiteralScanner
 from postcheck.engine.organisation import Organisation
 from postcheck.engine.pattern_gate import PatternGate
 from postcheck.engine.prefilter import combine_alternatives
+from postcheck.engine.schema import applies_when
 
 # A group that repeats something which itself repeats, e.g. (a+)+ or (\w+\s?)*: the classic shape of
 # catastrophic backtracking. Rule patterns of that shape are refused at load.
@@ -49,10 +50,7 @@ class CompiledRule:
     gates: tuple[frozenset[int], ...] | None = None
 
     def applies(self, account: str, reply: bool, election_active: bool, profile_disclaimer: bool) -> bool:
-        when = self.when
-        return (when.get("account", account) == account and when.get("reply", reply) == reply
-                and when.get("election", election_active) == election_active
-                and when.get("profile_disclaimer", profile_disclaimer) == profile_disclaimer)
+        return applies_when(self.when, account, reply, election_active, profile_disclaimer)
 
     def summary(self) -> dict:
         """What `GET /api/v1/rules` shows: everything but the patterns."""

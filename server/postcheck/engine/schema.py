@@ -145,11 +145,10 @@ class FixSchema(Schema):
     append = fields.String(required=True)
 
 
-class RuleSchema(Schema):
+class WarningCardSchema(Schema):
+    """What a warning says and where it applies: shared by rules and the learned model's cards."""
     class Meta:
         unknown = RAISE
-    id = fields.String(required=True, validate=validate.Regexp(r"^[a-z0-9][a-z0-9.-]{2,80}$",
-                       error="ids are lower case letters, digits, dots and hyphens"))
     category = fields.String(required=True, validate=validate.OneOf(CATEGORIES))
     severity = SeverityField(required=True)
     title = fields.String(required=True, validate=validate.Length(min=1, max=120))
@@ -158,12 +157,24 @@ class RuleSchema(Schema):
     policy = fields.Nested(PolicySchema, required=True)
     enabled = fields.Boolean(load_default=True)
     when = fields.Nested(WhenSchema, load_default=dict)
+    examples = fields.Nested(ExamplesSchema, required=True)
+
+
+def applies_when(when, account: str, reply: bool, election_active: bool, profile_disclaimer: bool) -> bool:
+    """Whether a rule's or card's `when` admits this context (a missing key means either)."""
+    return (when.get("account", account) == account and when.get("reply", reply) == reply
+            and when.get("election", election_active) == election_active
+            and when.get("profile_disclaimer", profile_disclaimer) == profile_disclaimer)
+
+
+class RuleSchema(WarningCardSchema):
+    id = fields.String(required=True, validate=validate.Regexp(r"^[a-z0-9][a-z0-9.-]{2,80}$",
+                       error="ids are lower case letters, digits, dots and hyphens"))
     whole_post = fields.Boolean(load_default=False)
     match = NodeField(required=True)
     except_ = NodeField(data_key="except")
     unless = NodeField()
     fix = fields.Nested(FixSchema)
-    examples = fields.Nested(ExamplesSchema, required=True)
 
 
 class RuleFileSchema(Schema):

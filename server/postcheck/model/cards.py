@@ -13,21 +13,11 @@ from typing import Any, Mapping
 
 from marshmallow import RAISE, Schema, fields, validate
 
-from postcheck.engine.schema import CATEGORIES, ExamplesSchema, PolicySchema, SeverityField, WhenSchema
+from postcheck.engine.schema import WarningCardSchema, applies_when
 
 
-class CardSchema(Schema):
-    class Meta:
-        unknown = RAISE
-    category = fields.String(required=True, validate=validate.OneOf(CATEGORIES))
-    severity = SeverityField(required=True)
-    title = fields.String(required=True, validate=validate.Length(min=1, max=120))
-    message = fields.String(required=True, validate=validate.Length(min=1))
-    advice = fields.String(required=True, validate=validate.Length(min=1))
-    policy = fields.Nested(PolicySchema, required=True)
-    enabled = fields.Boolean(load_default=True)
-    when = fields.Nested(WhenSchema, load_default=dict)
-    examples = fields.Nested(ExamplesSchema, required=True)
+class CardSchema(WarningCardSchema):
+    """A rule's words without its `match`: the model decides whether it fires."""
 
 
 class CardFileSchema(Schema):
@@ -54,7 +44,4 @@ class Card:
         return f"model.{self.category}"
 
     def applies(self, account: str, reply: bool, election_active: bool, profile_disclaimer: bool) -> bool:
-        when = self.when
-        return (self.enabled and when.get("account", account) == account and when.get("reply", reply) == reply
-                and when.get("election", election_active) == election_active
-                and when.get("profile_disclaimer", profile_disclaimer) == profile_disclaimer)
+        return self.enabled and applies_when(self.when, account, reply, election_active, profile_disclaimer)
