@@ -3,6 +3,7 @@ alone, windows on long texts, a deadline that says what it left unread, and no n
 import socket
 import time
 
+import numpy as np
 from hypothesis import given, settings, strategies as st
 
 from postcheck.engine import Draft, load_rule_pack
@@ -79,3 +80,20 @@ def test_loading_and_scoring_need_no_network(monkeypatch):
         pass
     else:
         raise AssertionError("the network guard did not hold")
+
+
+def test_many_windows_at_once_give_each_windows_own_logits(shipped_layer):
+    from postcheck.model.scorer import _chunk_logits, _window
+    model = shipped_layer.model
+    rng = __import__("random").Random(16)
+    vocabulary = ["council", "estate", "muppet", "bins", "Cllr", "vote", "napalm", "the", "and", "07700", "🔥", "lovely",
+                  "restructure", "appeal", "decided", "address", "know", "where", "you", "live"]
+    text = " ".join(rng.choice(vocabulary) for _ in range(1500))
+    found = words(text)
+    context = Context("council", True, True)
+    columns = [model.vocabulary[f] for f in context.features() if f in model.vocabulary]
+    starts = list(range(0, len(found) - WINDOW_WORDS + WINDOW_STEP, WINDOW_STEP))
+    together = _chunk_logits(model, found, starts, columns, {})
+    alone = np.stack([_window(model, found, first, columns, {}).logits for first in starts])
+    assert together.shape == (len(starts), len(model.categories)) and len(starts) > 64
+    np.testing.assert_allclose(together, alone, atol=1e-9)

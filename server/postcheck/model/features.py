@@ -10,7 +10,7 @@ Pure Python: no Flask, no numpy.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Iterator
+from typing import Iterator, NamedTuple
 
 import regex
 
@@ -61,8 +61,8 @@ class Context:
         return tuple(out)
 
 
-@dataclass(frozen=True)
-class Word:
+class Word(NamedTuple):
+    """A word of the text (a tuple: a long draft has tens of thousands of them)."""
     start: int  # code-point offsets into the text, end exclusive
     end: int
     key: str  # lower case, digits as 0
