@@ -8,7 +8,7 @@ from tests.browser.pages import DIALOG, EDIT, X_COMPOSER, X_POST, type_draft, wa
 
 pytestmark = pytest.mark.browser
 
-ALLOWED = {"rule", "category", "outcome", "platform", "account_type", "extension_version", "comment"}
+ALLOWED = {"rule", "category", "outcome", "platform", "account_type", "extension_version", "source", "comment"}
 DRAFT = "ring 07700 900123 now"
 
 
