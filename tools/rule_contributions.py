@@ -29,7 +29,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "server"))
 
 from postcheck.elections.seed import seed_periods  # noqa: E402
-from postcheck.engine import Draft, load_rule_pack  # noqa: E402
+from postcheck.engine import load_rule_pack  # noqa: E402
 from postcheck.engine import matchers as m  # noqa: E402
 from postcheck.engine.evaluate import evaluate_rule  # noqa: E402
 from postcheck.engine.text import normalise  # noqa: E402

@@ -10,11 +10,8 @@ scikit-learn is needed here only: a server scores with numpy alone (scorer.py).
 """
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
-import logging
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Callable, Sequence
 
 import numpy as np
@@ -23,7 +20,6 @@ from postcheck.model.corpus import Post
 from postcheck.model.features import Context, post_features
 from postcheck.model.scorer import LinearModel
 
-log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
