@@ -31,13 +31,17 @@ class RulePackError(ValueError):
         super().__init__("; ".join(problems))
 
 
-def rule_files(directory: Path) -> list[Path]:
-    """Every file whose change means the rules must be reloaded."""
+def _text_files(directory: Path) -> list[Path]:
+    """The rules' own files, read as text into the rules' fingerprint (the model hashes its own)."""
     directory = Path(directory)
     files = [directory / "organisation.yaml", directory / "roster.yaml"]
     files += sorted((directory / "lexicons").glob("*.yaml")) + sorted((directory / "rules").glob("*.yaml"))
-    files += model_files(directory)
     return [f for f in files if f.exists()]
+
+
+def rule_files(directory: Path) -> list[Path]:
+    """Every file whose change means the rules must be reloaded: the rules' and the learned model's."""
+    return _text_files(directory) + model_files(directory)
 
 
 def _flatten(messages, prefix="") -> list[str]:
@@ -86,7 +90,7 @@ def load_rule_pack(directory: str | Path, roster_lexicons: Mapping[str, list[str
     if not directory.is_dir():
         raise RulePackError([f"{directory}: no such rules folder"])
     contents = []
-    for path in rule_files(directory):
+    for path in _text_files(directory):
         contents.append(f"{path.relative_to(directory)}\n{path.read_text(encoding='utf-8', errors='replace')}")
 
     org_path = directory / "organisation.yaml"
