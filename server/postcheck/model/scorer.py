@@ -129,11 +129,10 @@ class Scored:
         shared among the feature's occurrences and, for a pair of words, between the two."""
         share = dict(zip(window.columns.tolist(), (window.values * self.model.weights[row, window.columns]).tolist()))
         located: list[tuple[int, tuple[int, ...]]] = []
-        vocabulary = self.model.vocabulary
         for i in range(window.first, min(len(self.text_words), window.first + WINDOW_WORDS)):
             located += [(column, (i,)) for column in _columns_of(self.model, self.text_words[i].key, self._columns).tolist()]
             if i > window.first:
-                pair = vocabulary.get(pair_feature(self.text_words[i - 1].key, self.text_words[i].key))
+                pair = _pair_column(self.model, self.text_words[i - 1].key, self.text_words[i].key, self._columns)
                 if pair is not None:
                     located.append((pair, (i - 1, i)))
         occurrences = Counter(column for column, _ in located)
@@ -168,7 +167,7 @@ def _window(model: LinearModel, text_words: list[Word], first: int, context_colu
     for i in range(first, last):
         parts.append(_columns_of(model, text_words[i].key, cache))
         if i > first:
-            pair = model.vocabulary.get(pair_feature(text_words[i - 1].key, text_words[i].key))
+            pair = _pair_column(model, text_words[i - 1].key, text_words[i].key, cache)
             if pair is not None:
                 pairs.append(pair)
     parts.append(np.array(pairs, dtype=np.int64))
