@@ -26,8 +26,13 @@ SETTINGS = {
     "REGEX_TIMEOUT_MS": (50.0, float, "Time one rule pattern may run on one draft before it is skipped: CPU time "
                                       "of the whole process (the regex module's clock), so a busy thread beside "
                                       "it shortens the wait."),
-    "MODEL_BUDGET_MS": (50.0, float, "Wall-clock time the learned model may spend reading one draft; a longer draft "
+    # 80 ms reads a whole Facebook-length post (63,206 characters, about 11,000 words) on a 2-core server.
+    "MODEL_BUDGET_MS": (80.0, float, "Wall-clock time the learned model may spend reading one draft; a longer draft "
                     "is read window by window until then, and the answer says \"incomplete\" with \"not_checked\": [\"model\"]."),
+    "CHECK_BUDGET_MS": (300.0, float, "Wall-clock time one whole check may take, a backstop for inputs no bound foresaw: "
+                                      "rules not begun by then, and the model, are skipped and named in the answer's "
+                                      "\"not_checked\" with \"incomplete\": true, so padding a post never silently "
+                                      "switches a check off."),
     "LOG_LEVEL": ("INFO", str, "Python logging level of the server's own logs."),
     "SECRET_KEY": ("", str, "Signs sessions; required in production."),
     "CHECK_RATE_LIMIT": ("600 per minute", str, "Checks one client (one IP address) may ask for, on /api/v1/check and "
@@ -73,7 +78,21 @@ SETTINGS = {
     "ADMIN_SIGNIN_FAILURE_DELAY_SECONDS": (1.0, float, "Pause before answering a sign-in with a wrong token, to slow guessing."),
     "CHANNEL_PASSWORD_MAX_DAYS": (90, int, "A council channel whose password was last changed longer ago than this "
                                            "many days is flagged for review on the Council channels page."),
+    # Retention (docs/data-protection.md): applied once a day by each server process and by
+    # `postcheck retention apply`; the outcome counts themselves name no one and are kept.
+    "COMMENT_RETENTION_DAYS": (90, lambda v: _days(v), "Days the optional comment of a \"this warning is wrong\" "
+                                                       "report is kept; 0 keeps comments without limit."),
+    "AUDIT_RETENTION_DAYS": (730, lambda v: _days(v), "Days an audit log entry (who changed what, with names) is "
+                                                      "kept; 0 keeps entries without limit. Each removal is audited "
+                                                      "as one line of counts."),
 }
+
+
+def _days(value) -> int:
+    days = int(value)  # "90.5" or "ninety" is a ValueError, reported with the setting's name
+    if days < 0:
+        raise ValueError(value)
+    return days
 
 
 def _one_of(value, allowed):

@@ -37,7 +37,8 @@ class Services:
         election = calendar.state_at(at)
         verdict = evaluate(ruleset, draft, election, council_handles=self.council_handles(),
                            timeout=self.settings["REGEX_TIMEOUT_MS"] / 1000,
-                           model_deadline=started + self.settings["MODEL_BUDGET_MS"] / 1000)
+                           model_deadline=started + self.settings["MODEL_BUDGET_MS"] / 1000,
+                           deadline=started + self.settings["CHECK_BUDGET_MS"] / 1000)
         return verdict, election, f"{ruleset.version}.{calendar.version}"
 
 

@@ -37,3 +37,24 @@ def test_a_server_that_never_answers_delays_the_post_by_at_most_the_wait(launch,
     assert stalled, "the check request was not made"
     assert waited < 2.5, f"the post was held {waited:.1f}s; the limit is 1.5 s"
     assert posted(page) == [{"where": "inline", "text": "Tottenham needs napalm"}]
+
+
+@pytest.fixture(scope="module")
+def out_of_time_url():
+    """A server whose whole-check budget is spent before any rule begins: every answer is incomplete."""
+    from tests.browser.conftest import ROOT, _ServerThread, create_app
+    app = create_app({"TESTING": True, "RULES_DIR": str(ROOT / "policy_rules"), "RULES_RELOAD_SECONDS": 0,
+                      "CHECK_BUDGET_MS": 0})
+    thread = _ServerThread(app)
+    thread.start()
+    yield f"http://127.0.0.1:{thread.port}"
+    thread.server.shutdown()
+
+
+def test_a_draft_only_partly_checked_never_reads_as_no_issues(launch, out_of_time_url):
+    page = launch(server_url=out_of_time_url).open("x-home")
+    type_draft(page, X_COMPOSER, "Tottenham needs napalm")
+    badge = wait_for_badge(page, "clean")
+    assert badge.get_attribute("data-incomplete") == "true"
+    assert badge.inner_text() == "Only partly checked"
+    assert "check in full" in badge.get_attribute("title")

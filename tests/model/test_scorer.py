@@ -8,7 +8,7 @@ from hypothesis import given, settings, strategies as st
 
 from postcheck.engine import Draft, load_rule_pack
 from postcheck.engine.evaluate import evaluate
-from postcheck.model.features import WORD, Context, words
+from postcheck.model.features import WORD, Context, KeyedWords, words
 from postcheck.model.scorer import WINDOW_STEP, WINDOW_WORDS, score
 from tests.model.conftest import RULES_DIR
 
@@ -31,6 +31,17 @@ def test_evidence_is_whole_words_inside_the_text(shipped_layer, text, account, r
             assert any(not w.filler for w in words(text[start:end])), "filler is never underlined alone"
 
 
+@settings(max_examples=300, deadline=None)
+@given(text=TEXTS)
+def test_the_scorers_words_are_the_trainers_words(text):
+    """The scorer keys words in one pass and places them only when asked: the same words, keys and
+    places as `words()`, which the trainer reads."""
+    keyed, listed = KeyedWords(text), words(text)
+    assert keyed.keys == [w.key for w in listed]
+    assert [keyed.span(i) for i in range(len(keyed))] == [(w.start, w.end) for w in listed]
+    assert [keyed.filler(i) for i in range(len(keyed))] == [w.filler for w in listed]
+
+
 def test_a_long_text_is_read_in_windows_each_scored_as_its_own_post(shipped_layer):
     model = shipped_layer.model
     text = " ".join(["Lovely day at the library with the reading group."] * 20) + \
@@ -47,16 +58,38 @@ def test_a_long_text_is_read_in_windows_each_scored_as_its_own_post(shipped_laye
         assert abs(scored.probabilities[category] - best) < 1e-9, category
 
 
+def _distinct_sentences(count: int) -> str:
+    """`count` sentences that differ in a word (letters, since digits all read as 0): no window repeats."""
+    name = lambda i: "".join("abcdefghij"[int(d)] for d in str(i))  # noqa: E731
+    return " ".join(f"Lovely day at the library with reading group {name(i)}." for i in range(count))
+
+
 def test_a_deadline_stops_between_windows_and_says_so(shipped_layer):
-    text = " ".join(["Lovely day at the library with the reading group."] * 400)
+    text = _distinct_sentences(400)
     scored = score(shipped_layer.model, text, Context(), deadline=time.monotonic() - 1)
     assert not scored.complete  # the first window is always read; the rest were left
     assert score(shipped_layer.model, "short post", Context(), deadline=time.monotonic() - 1).complete
 
 
+def test_a_window_that_repeats_an_earlier_one_is_read_once(shipped_layer, monkeypatch):
+    """A text that repeats itself (padding, a hostile run of one word) costs what its distinct windows
+    cost: 400 copies of one sentence are a handful of windows, not 180."""
+    import postcheck.model.scorer as scorer
+    read = []
+    real = scorer._chunk_logits
+    monkeypatch.setattr(scorer, "_chunk_logits", lambda model, text_words, starts, *rest: (
+        read.extend(starts), real(model, text_words, starts, *rest))[1])
+    repeated = " ".join(["Lovely day at the library with the reading group."] * 400) + " you absolute muppet"
+    scored = score(shipped_layer.model, repeated, Context())
+    assert scored.complete and len(read) <= 12, f"{len(read)} windows read"
+    read.clear()
+    score(shipped_layer.model, _distinct_sentences(400), Context())
+    assert len(read) > 100, "distinct windows are each read"
+
+
 def test_the_engine_names_the_model_when_the_budget_ran_out():
     ruleset = load_rule_pack(RULES_DIR)
-    text = " ".join(["Lovely day at the library with the reading group."] * 400)
+    text = _distinct_sentences(400)
     verdict = evaluate(ruleset, Draft(text=text), model_deadline=time.monotonic() - 1)
     assert verdict.incomplete and verdict.not_checked == ("model",)
     assert not evaluate(ruleset, Draft(text=text)).incomplete
@@ -89,7 +122,7 @@ def test_many_windows_at_once_give_each_windows_own_logits(shipped_layer):
     vocabulary = ["council", "estate", "muppet", "bins", "Cllr", "vote", "napalm", "the", "and", "07700", "🔥", "lovely",
                   "restructure", "appeal", "decided", "address", "know", "where", "you", "live"]
     text = " ".join(rng.choice(vocabulary) for _ in range(1500))
-    found = words(text)
+    found = KeyedWords(text)
     context = Context("council", True, True)
     columns = [model.vocabulary[f] for f in context.features() if f in model.vocabulary]
     starts = list(range(0, len(found) - WINDOW_WORDS + WINDOW_STEP, WINDOW_STEP))

@@ -48,7 +48,8 @@
       }
       // Today's check API does not say which account type it judged; when it does, reports carry it.
       const accountType = answer.account && answer.account.type;
-      return { status: "ok", warnings: answer.warnings, accountType: accountType || null };
+      // `incomplete`: the server's time budget ran out before every rule (or the model) read the draft.
+      return { status: "ok", warnings: answer.warnings, accountType: accountType || null, incomplete: answer.incomplete === true };
     } catch (error) {
       return { status: "unavailable", reason: error && error.name === "AbortError" ? "timeout" : "network" };
     }

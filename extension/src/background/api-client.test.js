@@ -35,6 +35,14 @@ test("a good answer is passed on with its warnings", async () => {
   assert.equal(fetch.calls[0].init.credentials, "omit");
 });
 
+test("an answer the server's time budget cut short is passed on as incomplete, and only then", async () => {
+  const cut = await checkDraft({ text: "x" }, settings, fakeFetch(() => json(200, { warnings: [], incomplete: true, not_checked: ["model"] })).impl);
+  assert.equal(cut.status, "ok");
+  assert.equal(cut.incomplete, true);
+  const whole = await checkDraft({ text: "x" }, settings, fakeFetch(() => json(200, { warnings: [], incomplete: false })).impl);
+  assert.equal(whole.incomplete, false);
+});
+
 test("server errors, bad answers, network failures and timeouts all mean unavailable", async () => {
   assert.equal((await checkDraft({ text: "x" }, settings, fakeFetch(() => json(500, {})).impl)).status, "unavailable");
   assert.equal((await checkDraft({ text: "x" }, settings, fakeFetch(() => json(200, { nope: 1 })).impl)).status, "unavailable");

@@ -23,17 +23,21 @@
       this.set({ state: "checking" });
     }
 
-    set({ state, warnings = [] }) {
+    set({ state, warnings = [], incomplete = false }) {
       const severity = state === "warnings" ? worstSeverity(warnings) : "";
       this.button.dataset.state = state;
       this.button.dataset.severity = severity || "";
+      // The server ran out of time before every check read the draft: never say "No issues" then.
+      this.button.dataset.incomplete = incomplete ? "true" : "false";
       this.button.disabled = state !== "warnings";
       let text;
       if (state === "warnings") {
         text = t(warnings.length === 1 ? "badgeOneWarning" : "badgeWarnings", [String(warnings.length), t(`severity_${severity}`)]);
+        if (incomplete) text = t("badgeWarningsPartly", [text]);
       } else {
-        text = t(`badge_${state}`);
+        text = t(state === "clean" && incomplete ? "badge_partly" : `badge_${state}`);
       }
+      this.button.title = incomplete ? t("badgePartlyWhy") : "";
       this.label.textContent = text;
       this.button.setAttribute("aria-label", `${t("extensionName")}: ${text}`);
     }

@@ -61,7 +61,8 @@
         this.layer.clear();
         return;
       }
-      this.badge.set({ state: result.warnings.length ? "warnings" : "clean", warnings: result.warnings });
+      this.badge.set({ state: result.warnings.length ? "warnings" : "clean", warnings: result.warnings,
+        incomplete: result.incomplete === true });
       this.drawUnderlines();
       this.place();
     }

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import logging
+import time
 from dataclasses import dataclass, replace
 from typing import Any, Iterable
 
@@ -65,7 +66,8 @@ class Warning:
 @dataclass(frozen=True)
 class Verdict:
     warnings: list[Warning]
-    not_checked: tuple[str, ...] = ()  # what the time budget left unread, e.g. ("model",)
+    # What was left unread: "model", and the ids of rules that ran out of time or met their bound.
+    not_checked: tuple[str, ...] = ()
 
     @property
     def incomplete(self) -> bool:
@@ -135,19 +137,24 @@ def check(ruleset: RuleSet, draft: Draft, election: ElectionState = NO_ELECTION,
 
 def evaluate(ruleset: RuleSet, draft: Draft, election: ElectionState = NO_ELECTION, *,
              council_handles: Iterable[str] = (), timeout: float = m.DEFAULT_TIMEOUT,
-             model_deadline: float | None = None) -> Verdict:
-    """`check`, saying also what was left unread: the model stops reading a long text at
-    `model_deadline` (a `time.monotonic()` value), and the verdict then names it in `not_checked`."""
+             model_deadline: float | None = None, deadline: float | None = None) -> Verdict:
+    """`check`, saying also what was left unread. `deadline` (a `time.monotonic()` value) is the whole
+    check's: rules not begun by then, and rules whose pattern or detector stopped at its bound, are
+    named in `not_checked`. The model stops reading a long text at `model_deadline` or `deadline`,
+    whichever comes first, and is then named too. The deadline is a backstop for inputs no bound
+    foresaw; the bounds themselves keep every check far inside it."""
     if not draft.text.strip():
         return Verdict([])
     account = account_type(draft, ruleset, council_handles)
-    warnings = _rule_warnings(ruleset, draft, election, account, timeout)
-    not_checked: tuple[str, ...] = ()
+    warnings, not_checked = _rule_warnings(ruleset, draft, election, account, timeout, deadline)
     if ruleset.learned is not None:
-        complete = join_learned(ruleset.learned, warnings, draft, election, account, model_deadline)
-        not_checked = () if complete else ("model",)
+        if deadline is not None:
+            model_deadline = deadline if model_deadline is None else min(model_deadline, deadline)
+        if (deadline is not None and time.monotonic() > deadline) or \
+                not join_learned(ruleset.learned, warnings, draft, election, account, model_deadline):
+            not_checked.append("model")
     warnings.sort(key=lambda w: (_SEVERITY_ORDER[w.severity], w.spans[0]["start"] if w.spans else -1))
-    return Verdict(warnings, not_checked)
+    return Verdict(warnings, tuple(not_checked))
 
 
 def join_learned(layer, warnings: list[Warning], draft: Draft, election: ElectionState, account: str,
@@ -183,22 +190,27 @@ def join_learned(layer, warnings: list[Warning], draft: Draft, election: Electio
 
 
 def _rule_warnings(ruleset: RuleSet, draft: Draft, election: ElectionState, account: str,
-                   timeout: float) -> list[Warning]:
-    scan = m.Scan(normalise(draft.text), timeout)
+                   timeout: float, deadline: float | None) -> tuple[list[Warning], list[str]]:
+    """The rules' warnings, and the ids of the rules that could not be read to the end."""
+    scan = m.Scan(normalise(draft.text), timeout, deadline)
     present = scan.literal_hits(ruleset.literals).keys()
     opened = scan.opened(ruleset.gate)
     to_utf16 = Utf16Offsets(draft.text)
-    warnings = []
+    warnings, not_checked = [], []
     for rule in ruleset.applicable(account, draft.reply, election.active, draft.profile_disclaimer):
         if rule.needs is not None and any(present.isdisjoint(clause) for clause in rule.needs):
             continue  # the text lacks words the rule cannot match without
         if rule.gates is not None and opened is not None and any(opened.isdisjoint(c) for c in rule.gates):
             continue  # patterns the rule cannot match without match nowhere in the text
+        if deadline is not None and time.monotonic() > deadline:
+            not_checked.append(rule.id)
+            continue
         try:
             found = evaluate_rule(rule, scan)
         except TimeoutError:
-            # The rule id is safe to log; the text never is.
-            log.warning("rule %s timed out and was skipped for this check", rule.id)
+            # The rule id is safe to log; the text never is. The answer names the rule as not checked.
+            log.warning("rule %s ran out of time and was not checked to the end", rule.id)
+            not_checked.append(rule.id)
             continue
         if found is None:
             continue
@@ -206,4 +218,4 @@ def _rule_warnings(ruleset: RuleSet, draft: Draft, election: ElectionState, acco
             {"start": to_utf16(s), "end": to_utf16(e)} for s, e in _merge(found)]
         warnings.append(Warning(rule.id, rule.category, rule.severity[account], rule.title, rule.message,
                                 rule.advice, dict(rule.policy), spans, dict(rule.fix) if rule.fix else None))
-    return warnings
+    return warnings, not_checked

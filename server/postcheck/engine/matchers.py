@@ -56,7 +56,7 @@ _MAX_DISGUISED_RUN = 12
 class Scan:
     """One text being checked, with what matchers share: the word positions and a result cache."""
 
-    __slots__ = ("text", "timeout", "_word_starts", "_words", "_word_hits", "_folded", "_literal_hits",
+    __slots__ = ("text", "timeout", "deadline", "_word_starts", "_words", "_word_hits", "_folded", "_literal_hits",
                  "_gated", "_gate_text", "_runs", "cache")
 
     # A word as proximity counts words: a run of word characters and the symbols written inside
@@ -69,9 +69,10 @@ class Scan:
     # Word characters that are gap characters too (windows.GAP): neither letters nor digits.
     _GAP_IN_WORDS = regex.compile(r"[_\p{No}]+")
 
-    def __init__(self, text: str, timeout: float = DEFAULT_TIMEOUT):
+    def __init__(self, text: str, timeout: float = DEFAULT_TIMEOUT, deadline: float | None = None):
         self.text = text
         self.timeout = timeout
+        self.deadline = deadline  # the whole check's, a time.monotonic() value: detectors stop at it
         self._word_starts: list[int] | None = None
         self._folded: str | None = None
         self._words: TextWords | None = None
@@ -540,7 +541,7 @@ class FunctionMatcher(LeafMatcher):
     function: Callable[[str], list[Span]] = field(repr=False)
 
     def _scan(self, scan: Scan) -> list[Span]:
-        return self.function(scan.text)
+        return self.function(scan.text, deadline=scan.deadline, memo=scan.cache)
 
 
 def word_atoms(entry: str, obfuscated: bool) -> tuple[tuple[str, ...], bool]:

@@ -73,7 +73,43 @@ class Word(NamedTuple):
 
 
 def words(text: str) -> list[Word]:
-    return [Word(m.start(), m.end(), word_key(m.group())) for m in WORD.finditer(text)]
+    # Each distinct word is keyed once: a long text repeats its words (a hostile one, one word
+    # 50,000 times), and keying cost a third of reading it.
+    keys: dict[str, str] = {}
+    out = []
+    for m in WORD.finditer(text):
+        raw = m.group()
+        key = keys.get(raw)
+        if key is None:
+            key = keys[raw] = word_key(raw)
+        out.append(Word(*m.span(), key))
+    return out
+
+
+class KeyedWords:
+    """The words of a text as the scorer reads them: keyed at once (one C pass finds them all, and each
+    distinct word is keyed once), placed in the text only when a warning needs to underline some. A
+    hostile draft of 50,000 words cost 33 ms as `words()`, about 8 ms like this."""
+
+    __slots__ = ("text", "keys", "_spans")
+
+    def __init__(self, text: str):
+        self.text = text
+        keyed: dict[str, str] = {}
+        self.keys = [keyed.get(raw) or keyed.setdefault(raw, word_key(raw)) for raw in WORD.findall(text)]
+        self._spans: list[tuple[int, int]] | None = None
+
+    def __len__(self) -> int:
+        return len(self.keys)
+
+    def span(self, i: int) -> tuple[int, int]:
+        """Where word `i` is in the text (code points, end exclusive): the same pattern, so the same words."""
+        if self._spans is None:
+            self._spans = [m.span() for m in WORD.finditer(self.text)]
+        return self._spans[i]
+
+    def filler(self, i: int) -> bool:
+        return self.keys[i] in FILLER
 
 
 def word_key(word: str) -> str:
@@ -81,13 +117,18 @@ def word_key(word: str) -> str:
     return word.lower().replace("’", "'").translate(_DIGITS)
 
 
+WORD_PREFIX, PIECE_PREFIX = "w ", "c "
+
+
+def word_pieces(key: str) -> list[str]:
+    """The pieces of a word (2 to 5 characters of it, padded with a space each side)."""
+    padded = f" {key[:MAX_PIECE_WORD]} "
+    return [padded[i:i + size] for size in PIECE_SIZES for i in range(len(padded) - size + 1)]
+
+
 def word_features(key: str) -> tuple[str, ...]:
     """A word's own features: the word, and the pieces of it (the same pieces for every occurrence)."""
-    out = [f"w {key}"]
-    padded = f" {key[:MAX_PIECE_WORD]} "
-    for size in PIECE_SIZES:
-        out.extend(f"c {padded[i:i + size]}" for i in range(len(padded) - size + 1))
-    return tuple(out)
+    return (WORD_PREFIX + key, *(PIECE_PREFIX + piece for piece in word_pieces(key)))
 
 
 def pair_feature(first: str, second: str) -> str:

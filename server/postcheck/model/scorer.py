@@ -19,7 +19,7 @@ from typing import Mapping
 
 import numpy as np
 
-from postcheck.model.features import Context, Word, pair_feature, word_features, words
+from postcheck.model.features import PIECE_PREFIX, WORD_PREFIX, Context, KeyedWords, pair_feature, word_pieces
 
 # A window is this many words, and the next starts this many words later. Most posts (a tweet is about
 # 50 words at most) are read whole, like the posts the model learned from; a longer text is read in
@@ -53,6 +53,13 @@ class LinearModel:
         """The weights one row per feature, in float64: a check gathers a few hundred rows, contiguous."""
         return np.ascontiguousarray(self.weights.T, dtype=np.float64)
 
+    @cached_property
+    def piece_columns(self) -> dict[str, int]:
+        """The columns of the pieces of words, by the piece itself: a distinct word's pieces are then
+        looked up without building each feature's name (most of the cost of a text of distinct words)."""
+        return {name[len(PIECE_PREFIX):]: column for name, column in self.vocabulary.items()
+                if name.startswith(PIECE_PREFIX)}
+
     def threshold(self, category: str) -> float:
         return float(self.thresholds[self.categories.index(category)])
 
@@ -69,7 +76,7 @@ class _Window:
 class Scored:
     """The model's reading of one post."""
     model: LinearModel
-    text_words: list[Word]
+    text_words: KeyedWords
     context: Context
     probabilities: dict[str, float]
     complete: bool  # False when the deadline stopped the reading before the last window
@@ -96,7 +103,7 @@ class Scored:
         per_word = self._word_shares(window, row)
         threshold = _logit(self.model.threshold(category))
         remaining = float(window.logits[row])
-        positive = sum(share for i, share in per_word.items() if share > 0 and not self.text_words[i].filler)
+        positive = sum(share for i, share in per_word.items() if share > 0 and not self.text_words.filler(i))
         taken: list[int] = []
         covered = 0.0
         for i, share_of_word in sorted(per_word.items(), key=lambda item: (-item[1], item[0])):
@@ -104,7 +111,7 @@ class Scored:
                 break
             if remaining < threshold and covered >= EVIDENCE_SHARE * positive:
                 break
-            if self.text_words[i].filler:
+            if self.text_words.filler(i):
                 continue
             taken.append(i)
             remaining -= share_of_word
@@ -115,12 +122,12 @@ class Scored:
         spans: list[list[int]] = []
         previous = None
         for i in taken:
-            word = self.text_words[i]
-            between = self.text_words[previous + 1:i] if previous is not None else None
-            if between is not None and len(between) <= MAX_FILLER_GAP and all(w.filler for w in between):
-                spans[-1][1] = word.end
+            start, end = self.text_words.span(i)
+            between = range(previous + 1, i) if previous is not None else None
+            if between is not None and len(between) <= MAX_FILLER_GAP and all(self.text_words.filler(j) for j in between):
+                spans[-1][1] = end
             else:
-                spans.append([word.start, word.end])
+                spans.append([start, end])
             previous = i
         return [(s, e) for s, e in spans]
 
@@ -130,9 +137,9 @@ class Scored:
         share = dict(zip(window.columns.tolist(), (window.values * self.model.weights[row, window.columns]).tolist()))
         located: list[tuple[int, tuple[int, ...]]] = []
         for i in range(window.first, min(len(self.text_words), window.first + WINDOW_WORDS)):
-            located += [(column, (i,)) for column in _columns_of(self.model, self.text_words[i].key, self._columns).tolist()]
+            located += [(column, (i,)) for column in _columns_of(self.model, self.text_words.keys[i], self._columns).tolist()]
             if i > window.first:
-                pair = _pair_column(self.model, self.text_words[i - 1].key, self.text_words[i].key, self._columns)
+                pair = _pair_column(self.model, self.text_words.keys[i - 1], self.text_words.keys[i], self._columns)
                 if pair is not None:
                     located.append((pair, (i - 1, i)))
         occurrences = Counter(column for column, _ in located)
@@ -153,21 +160,24 @@ def _columns_of(model: LinearModel, key: str, cache: dict) -> np.ndarray:
     """The columns of a word's own features; worked out once per distinct word in a post."""
     columns = cache.get(key)
     if columns is None:
-        vocabulary = model.vocabulary
-        found = [vocabulary[f] for f in word_features(key) if f in vocabulary]
+        # The same features as word_features(key), looked up by piece (LinearModel.piece_columns).
+        found = [column for column in map(model.piece_columns.get, word_pieces(key)) if column is not None]
+        word = model.vocabulary.get(WORD_PREFIX + key)
+        if word is not None:
+            found.append(word)
         columns = cache[key] = np.array(found, dtype=np.int64) if found else _EMPTY
     return columns
 
 
-def _window(model: LinearModel, text_words: list[Word], first: int, context_columns: list[int],
+def _window(model: LinearModel, text_words: KeyedWords, first: int, context_columns: list[int],
             cache: dict) -> _Window:
     last = min(len(text_words), first + WINDOW_WORDS)
     parts = [np.array(context_columns, dtype=np.int64)]
     pairs = []
     for i in range(first, last):
-        parts.append(_columns_of(model, text_words[i].key, cache))
+        parts.append(_columns_of(model, text_words.keys[i], cache))
         if i > first:
-            pair = _pair_column(model, text_words[i - 1].key, text_words[i].key, cache)
+            pair = _pair_column(model, text_words.keys[i - 1], text_words.keys[i], cache)
             if pair is not None:
                 pairs.append(pair)
     parts.append(np.array(pairs, dtype=np.int64))
@@ -188,7 +198,7 @@ def _pair_column(model: LinearModel, first: str, second: str, cache: dict) -> in
     return cache[key]
 
 
-def _chunk_logits(model: LinearModel, text_words: list[Word], starts: list[int], context_columns: list[int],
+def _chunk_logits(model: LinearModel, text_words: KeyedWords, starts: list[int], context_columns: list[int],
                   cache: dict) -> np.ndarray:
     """The logits of many windows at once, (windows, categories): the same sums as `_window`, for a
     long text, without a Python pass per window. Each feature occurrence (a word's own features at its
@@ -196,12 +206,12 @@ def _chunk_logits(model: LinearModel, text_words: list[Word], starts: list[int],
     (window, column) pairs are counted in one sort."""
     first, count = starts[0], len(starts)
     last = min(len(text_words), starts[-1] + WINDOW_WORDS)
-    arrays = [_columns_of(model, text_words[i].key, cache) for i in range(first, last)]
+    arrays = [_columns_of(model, text_words.keys[i], cache) for i in range(first, last)]
     lengths = np.fromiter((len(a) for a in arrays), dtype=np.int64, count=len(arrays))
     word_at = np.repeat(np.arange(first, last, dtype=np.int64), lengths)
     pair_at, pair_columns = [], []
     for i in range(first + 1, last):
-        column = _pair_column(model, text_words[i - 1].key, text_words[i].key, cache)
+        column = _pair_column(model, text_words.keys[i - 1], text_words.keys[i], cache)
         if column is not None:
             pair_at.append(i)
             pair_columns.append(column)
@@ -239,9 +249,33 @@ def _chunk_logits(model: LinearModel, text_words: list[Word], starts: list[int],
 CHUNK_WINDOWS = 64
 
 
+def _distinct_window_runs(text_words: KeyedWords) -> list[list[int]]:
+    """The starts of the windows to read, in runs of consecutive windows of at most CHUNK_WINDOWS.
+
+    A window holding the same words as an earlier one has the same scores, so only the first is read:
+    a text that repeats itself (padding, or a hostile run of one word) costs what its distinct
+    windows cost. The first of equal windows is the one kept, as when every window was read."""
+    ids: dict[str, int] = {}
+    sequence = [ids.setdefault(key, len(ids)) for key in text_words.keys]
+    seen: set[tuple[int, ...]] = set()
+    runs: list[list[int]] = []
+    previous = None
+    for start in range(0, len(text_words) - WINDOW_WORDS + WINDOW_STEP, WINDOW_STEP):
+        window = tuple(sequence[start:start + WINDOW_WORDS])
+        if window in seen:
+            continue
+        seen.add(window)
+        if previous is not None and start == previous + WINDOW_STEP and len(runs[-1]) < CHUNK_WINDOWS:
+            runs[-1].append(start)
+        else:
+            runs.append([start])
+        previous = start
+    return runs
+
+
 def score(model: LinearModel, text: str, context: Context, deadline: float | None = None) -> Scored:
     """The probability of each category for `text` in `context`, read window by window until `deadline`."""
-    text_words = words(text)
+    text_words = KeyedWords(text)
     context_columns = [model.vocabulary[f] for f in context.features() if f in model.vocabulary]
     cache: dict = {}
     best: dict[str, _Window] = {}
@@ -251,14 +285,12 @@ def score(model: LinearModel, text: str, context: Context, deadline: float | Non
         top = window.logits
         best = {c: window for c in model.categories}
     else:
-        starts = list(range(0, len(text_words) - WINDOW_WORDS + WINDOW_STEP, WINDOW_STEP))
         top = np.full(len(model.categories), -np.inf)
         best_start = np.zeros(len(model.categories), dtype=np.int64)
-        for n in range(0, len(starts), CHUNK_WINDOWS):
+        for n, chunk in enumerate(_distinct_window_runs(text_words)):
             if n and deadline is not None and time.monotonic() > deadline:
                 complete = False
                 break
-            chunk = starts[n:n + CHUNK_WINDOWS]
             logits = _chunk_logits(model, text_words, chunk, context_columns, cache)
             row = logits.argmax(axis=0)  # the first best window of the chunk, per category
             chunk_top = logits[row, np.arange(len(model.categories))]
