@@ -3,6 +3,7 @@ tokens included). Only a SHA-256 of each token is stored; tokens are long random
 hash is enough (there is nothing to brute-force), and the token itself is never logged."""
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import hashlib
 import logging
@@ -10,14 +11,14 @@ import secrets
 from dataclasses import dataclass
 
 from flask import abort, g, request
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from werkzeug.datastructures import WWWAuthenticate
 from werkzeug.exceptions import Unauthorized
 
 from postcheck.api.documented import bearer_token
 from postcheck.store.changes import audit
 from postcheck.store.database import Store
-from postcheck.store.models import Token, as_record, utcnow
+from postcheck.store.models import AdminSession, Token, as_record, utcnow
 
 log = logging.getLogger(__name__)
 
@@ -61,9 +62,48 @@ def revoke_token(store: Store, token_id: int, actor: str) -> Token | None:
             return row
         before = as_record(row)
         row.revoked_at = utcnow()
+        session.execute(delete(AdminSession).where(AdminSession.token_id == row.id))  # its sign-ins end too
         session.flush()
         audit(session, actor, "revoke", "token", str(row.id), before, as_record(row))
     return row
+
+
+# A session's last use is written at most this often: a page opened every second costs no write each.
+_SEEN_EVERY = dt.timedelta(minutes=1)
+
+
+def start_session(store: Store, caller: Caller, idle: dt.timedelta) -> str:
+    """A new sign-in for `caller`: the random id for the cookie (only its hash is stored). Sessions
+    idle for longer than `idle` are cleared out on the way."""
+    plain = secrets.token_urlsafe(32)
+    now = utcnow()
+    with store.transaction() as session:
+        session.execute(delete(AdminSession).where(AdminSession.last_seen_at < now - idle))
+        session.add(AdminSession(session_hash=hash_token(plain), token_id=caller.token_id, created_at=now,
+                                 last_seen_at=now))
+    return plain
+
+
+def session_caller(store: Store, session_id: str, idle: dt.timedelta) -> Caller | None:
+    """Who a sign-in belongs to, or None once it was ended, idled out, or its token revoked."""
+    now = utcnow()
+    with store.transaction() as session:
+        row = session.scalar(select(AdminSession).where(AdminSession.session_hash == hash_token(session_id)))
+        if row is None:
+            return None
+        token = session.get(Token, row.token_id)
+        if token is None or token.revoked_at is not None or now - row.last_seen_at > idle:
+            session.delete(row)
+            return None
+        if now - row.last_seen_at > _SEEN_EVERY:
+            row.last_seen_at = now
+        return Caller(token.id, token.name, token.role)
+
+
+def end_session(store: Store, session_id: str) -> None:
+    """Signing out: the session ends on every server at once, whatever copies of the cookie exist."""
+    with store.transaction() as session:
+        session.execute(delete(AdminSession).where(AdminSession.session_hash == hash_token(session_id)))
 
 
 def list_tokens(store: Store) -> list[Token]:
@@ -75,13 +115,6 @@ def find_caller(store: Store, token: str) -> Caller | None:
     """The holder of a token, or None when it is unknown or revoked (the API and the /admin sign-in)."""
     with store.transaction() as session:
         row = session.scalar(select(Token).where(Token.token_hash == hash_token(token.strip())))
-    return None if row is None or row.revoked_at is not None else Caller(row.id, row.name, row.role)
-
-
-def caller_by_id(store: Store, token_id: int) -> Caller | None:
-    """The holder of a token by its id, or None once it is revoked (an /admin session re-checks each request)."""
-    with store.transaction() as session:
-        row = session.get(Token, token_id)
     return None if row is None or row.revoked_at is not None else Caller(row.id, row.name, row.role)
 
 

@@ -5,8 +5,11 @@ import time
 import pytest
 
 from flask import request
+from sqlalchemy import select
 
+from postcheck.admin.session import COOKIE_NAME
 from postcheck.auth import create_token, revoke_token
+from postcheck.store.models import AdminSession, Role
 from tests.admin.conftest import TOKEN_NAME
 from tests.admin.helpers import csrf_token, field_error, post_form, sign_in
 from tests.store.backends import make_app
@@ -123,6 +126,28 @@ def test_sign_out_ends_the_session_and_needs_its_csrf_token(signed_in):
     assert signed_in.get("/admin/now").status_code == 200
     out = post_form(signed_in, "/admin/sign-out", {}, page="/admin/now")
     assert out.status_code == 302 and signed_in.get("/admin/now").status_code == 302
+
+
+def test_sign_out_ends_the_session_for_every_copy_of_its_cookie(admin_app, signed_in):
+    """Issue 17, item 3: a copy of the cookie taken before sign-out opened and changed /admin after it."""
+    copy = admin_app.test_client()
+    copy.set_cookie(COOKIE_NAME, signed_in.get_cookie(COOKIE_NAME, path="/admin").value, path="/admin")
+    form_token = csrf_token(copy, "/admin/roster/roles/new")  # the copy works, and has the form's token
+    post_form(signed_in, "/admin/sign-out", {}, page="/admin/now")
+    assert copy.get("/admin/now").status_code == 302, "the copied cookie still opens /admin after sign-out"
+    added = copy.post("/admin/roster/roles/new", data={"csrf_token": form_token, "name": "Added After Sign-out"})
+    assert added.status_code in (302, 400)
+    with admin_app.extensions["postcheck"].store.transaction() as session:
+        assert session.scalar(select(Role).where(Role.name == "Added After Sign-out")) is None
+        assert session.scalars(select(AdminSession)).all() == []
+
+
+def test_the_cookie_holds_a_random_session_id_that_the_database_knows_only_by_its_hash(admin_app, signed_in):
+    with admin_app.extensions["postcheck"].store.transaction() as session:
+        stored = session.scalars(select(AdminSession)).all()
+    assert len(stored) == 1
+    cookie = signed_in.get_cookie(COOKIE_NAME, path="/admin").value
+    assert stored[0].session_hash not in cookie
 
 
 def test_a_revoked_token_ends_its_sessions(admin_app, signed_in):

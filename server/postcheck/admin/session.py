@@ -1,6 +1,9 @@
-"""The /admin sign-in session: a signed cookie holding the token's id (never the token), HttpOnly,
+"""The /admin sign-in session: a signed cookie holding a random session id (never the token), HttpOnly,
 SameSite, Secure behind HTTPS, scoped to /admin and expiring after a setting's worth of idle time.
-Every request re-reads the token, so revoking it ends the session at once."""
+
+The session itself lives in the database (auth.start_session): every request looks it up, so signing
+out, idling out or revoking the token ends it at once, on every server, even for a copy of the cookie
+taken before."""
 from __future__ import annotations
 
 import datetime as dt
@@ -10,7 +13,8 @@ import secrets
 from flask import request, session
 from flask.sessions import SecureCookieSessionInterface
 
-from postcheck.auth import Caller, caller_by_id
+from postcheck import auth
+from postcheck.auth import Caller
 
 log = logging.getLogger(__name__)
 
@@ -58,22 +62,33 @@ def configure_sessions(app) -> None:
     )
 
 
+def _idle(app=None) -> dt.timedelta:
+    from flask import current_app
+    return (app or current_app).permanent_session_lifetime
+
+
 def sign_in(caller: Caller) -> None:
+    from postcheck.services import services
     session.clear()
     session.permanent = True
-    session["token_id"] = caller.token_id
+    session["sid"] = auth.start_session(services().store, caller, _idle())
 
 
 def sign_out() -> None:
+    from postcheck.services import services
+    session_id = session.get("sid")
+    if isinstance(session_id, str):
+        auth.end_session(services().store, session_id)
     session.clear()
 
 
 def current_caller() -> Caller | None:
     from postcheck.services import services
-    token_id = session.get("token_id")
-    if not isinstance(token_id, int):
+    session_id = session.get("sid")
+    if not isinstance(session_id, str):
+        session.pop("token_id", None)  # a cookie from before server-side sessions: sign in again
         return None
-    caller = caller_by_id(services().store, token_id)
+    caller = auth.session_caller(services().store, session_id, _idle())
     if caller is None:
-        session.clear()  # revoked since sign-in
+        session.clear()  # ended elsewhere, idled out, or its token revoked
     return caller
