@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import logging
+import re
 import time
 import uuid
 from pathlib import Path
@@ -11,23 +12,29 @@ from flask_cors import CORS
 from flask_smorest import Api
 from werkzeug.exceptions import ServiceUnavailable, UnprocessableEntity
 
-from postcheck import __version__, errors, production, security_headers
+from postcheck import __version__, body_limit, errors, jsonbody, production, security_headers
+from postcheck.api import swagger_ui
 from postcheck.channels import LiveChannels
 from postcheck.config import load_settings
 from postcheck.elections.live import LiveCalendar
 from postcheck.elections.seed import calendar_settings
 from postcheck.engine.reloading import RuleSource
 from postcheck.limits import limiter, storage_uri
+from postcheck.retention import DailyRetention
 from postcheck.services import Services
-from postcheck.store import Store, StoreUnavailable, UnstorableText
+from postcheck.store import DatabaseFileChanged, Store, StoreUnavailable, UnstorableText
 from postcheck.store.database import default_url
 
 log = logging.getLogger("postcheck.access")
+_REQUEST_ID = re.compile(r"[A-Za-z0-9._:-]{1,64}")
 
 
 def create_app(config=None) -> Flask:
     settings = load_settings(config)
     app = Flask(__name__, instance_relative_config=True)
+    # Request bodies are read as JSON in one place: a body json.loads cannot read answers 400.
+    app.request_class = jsonbody.Request
+    app.json = jsonbody.JSONProvider(app)
     app.config.update(
         SECRET_KEY=settings["SECRET_KEY"] or None,
         MAX_CONTENT_LENGTH=settings["MAX_BODY_BYTES"],
@@ -38,7 +45,10 @@ def create_app(config=None) -> Flask:
         OPENAPI_URL_PREFIX="/api/v1",
         OPENAPI_JSON_PATH="openapi.json",
         OPENAPI_SWAGGER_UI_PATH="docs",
-        OPENAPI_SWAGGER_UI_URL="https://cdn.jsdelivr.net/npm/swagger-ui-dist/",
+        # Swagger UI's files from the installed package, served by this app (api/swagger_ui.py): no CDN.
+        OPENAPI_SWAGGER_UI_URL=swagger_ui.BASE_URL,
+        # No layout may send the document to swagger.io's online validator.
+        OPENAPI_SWAGGER_UI_CONFIG={"validatorUrl": None},
         API_SPEC_OPTIONS={"info": {"description": "Checks social media drafts against the organisation's policy."}},
     )
     app.config.update({k: v for k, v in settings.items() if k.isupper()})
@@ -59,6 +69,7 @@ def create_app(config=None) -> Flask:
         rules.watch(settings["RULES_RELOAD_SECONDS"])
         calendar.watch(settings["CALENDAR_POLL_SECONDS"])
         channels.watch(settings["CALENDAR_POLL_SECONDS"])
+        DailyRetention(store, settings).watch()  # old comments and audit entries, once a day per process
 
     if settings["CORS_ORIGINS"]:
         if "*" in settings["CORS_ORIGINS"]:
@@ -84,12 +95,14 @@ def create_app(config=None) -> Flask:
     api.register_blueprint(tokens.blp)
     api.register_blueprint(feedback.blp)
     app.register_blueprint(health.bp)
+    app.register_blueprint(swagger_ui.bp)
     from postcheck import admin
     admin.init_app(app)  # the comms web pages: sessions, CSRF and HTML errors scoped to /admin
     errors.register(app)
     app.register_error_handler(StoreUnavailable, _store_unavailable)
     app.register_error_handler(UnstorableText, _unstorable_text)
     _access_log(app)
+    body_limit.init_app(app, settings["MAX_BODY_BYTES"])  # chunked bodies over the limit answer 413 too
     production.init_app(app, settings)  # safe-settings check, logs, metrics, proxies, extension updates
     security_headers.init_app(app)  # after the blueprints: their own headers (the /admin CSP) win
     return app
@@ -100,6 +113,10 @@ def _unstorable_text(exc):
 
 
 def _store_unavailable(exc):
+    if isinstance(exc, DatabaseFileChanged):
+        return errors.handle_http_exception(ServiceUnavailable(
+            description="The database file is missing or was replaced, so changes cannot be saved; IT can see why in "
+                        "the server log. Checks go on using the last loaded calendar.", retry_after=30))
     return errors.handle_http_exception(ServiceUnavailable(
         description="The calendar database cannot be reached, so changes cannot be saved just now; try again in "
                     "a minute. Checks go on using the last loaded calendar.", retry_after=30))
@@ -119,7 +136,9 @@ def _access_log(app: Flask) -> None:
     @app.before_request
     def start_timer():
         g.started = time.perf_counter()
-        g.request_id = request.headers.get("X-Request-Id", "")[:64] or uuid.uuid4().hex
+        # A request id from the proxy is kept only when it looks like one: it is written into every log line.
+        given = request.headers.get("X-Request-Id", "")
+        g.request_id = given if _REQUEST_ID.fullmatch(given) else uuid.uuid4().hex
 
     @app.after_request
     def log_request(response):

@@ -20,7 +20,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from postcheck.polling import Poller
-from postcheck.api.fields import UkDate
+from postcheck.api.fields import FreeText, Name, UkDate, text_problem
 from postcheck.store import changes
 from postcheck.store.database import Store, StoreUnavailable
 from postcheck.store.models import CouncilChannel, StoreState
@@ -64,6 +64,9 @@ class StaffField(fields.Field):
         names = _names(value)
         if len(names) > 100 or any(len(n) > 200 for n in names):
             raise ValidationError("List at most 100 people, each name under 200 characters.")
+        problems = [f"Name {n}: {problem}" for n, name in enumerate(names, start=1) if (problem := text_problem(name))]
+        if problems:
+            raise ValidationError(" ".join(problems))
         return names
 
 
@@ -73,17 +76,17 @@ class ChannelSchema(Schema):
     class Meta:
         unknown = EXCLUDE  # a form carries its CSRF token and buttons too
     platform = fields.String(required=True, validate=validate.OneOf(PLATFORMS, error="Choose the platform."))
-    handle = fields.String(required=True)
-    team = fields.String(required=True, validate=validate.Length(min=1, max=200, error="Say which team runs it."))
-    owner_name = fields.String(required=True, validate=validate.Length(
+    handle = Name(required=True)
+    team = Name(required=True, validate=validate.Length(min=1, max=200, error="Say which team runs it."))
+    owner_name = Name(required=True, validate=validate.Length(
         min=1, max=200, error="Name the person responsible for the channel."))
-    owner_contact = fields.String(required=True, validate=validate.Length(
+    owner_contact = Name(required=True, validate=validate.Length(
         min=1, max=200, error="Give an email address or phone number for the owner."))
     authorised_on = UkDate(allow_none=True, load_default=None)
-    authorised_by = fields.String(load_default="", validate=validate.Length(max=200))
+    authorised_by = Name(load_default="", validate=validate.Length(max=200))
     password_changed_on = UkDate(allow_none=True, load_default=None)
     staff_with_access = StaffField(load_default=list)
-    notes = fields.String(load_default="", validate=validate.Length(max=2000))
+    notes = FreeText(load_default="", validate=validate.Length(max=2000))
 
     @validates("handle")
     def _handle(self, value, **kwargs):

@@ -27,7 +27,13 @@ def _parse_at(value: str | None) -> dt.datetime:
 
 
 def _create_cli_app():
-    """The app for one command: no file watching, and a broken rule folder explained, not a traceback."""
+    """The app for one command: no file watching, and a broken rule folder or setting explained, not a traceback."""
+    from postcheck.config import load_settings
+
+    try:
+        load_settings()  # a setting that does not parse is named with its meaning (load_settings' message)
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from None
     try:
         return create_app({"RULES_RELOAD_SECONDS": 0})
     except RulePackError as exc:
@@ -151,10 +157,19 @@ def _cli_actor() -> str:
         return "command line"
 
 
+def _plain_name(_ctx, _param, value: str) -> str:
+    """A token's name shows in the audit log and on /admin: held to the rule for every typed name."""
+    from postcheck.api.fields import text_problem
+    problem = text_problem(value)
+    if problem:
+        raise click.BadParameter(problem)
+    return value
+
+
 @tokens_group.command("create")
 @click.option("--role", type=click.Choice(["comms", "admin"]), required=True,
               help="comms: calendar and roster; admin: everything.")
-@click.option("--name", required=True, help="Whose token it is, e.g. \"Jo Bloggs, Press Team\".")
+@click.option("--name", required=True, callback=_plain_name, help="Whose token it is, e.g. \"Jo Bloggs, Press Team\".")
 @with_appcontext
 def tokens_create(role, name):
     """Create a token; it is shown once, alone on the last line, and only its hash is kept."""
@@ -184,6 +199,43 @@ def tokens_revoke(token_id):
     if row is None:
         raise click.ClickException(f"no token {token_id}")
     click.echo(f"Token {row.id} ({row.name}) revoked.")
+
+
+@main.group("retention")
+def retention_group():
+    """Deleting old outcome comments and audit entries (docs/data-protection.md)."""
+
+
+@retention_group.command("apply")
+@with_appcontext
+def retention_apply():
+    """Delete comments and audit entries older than their retention settings, now.
+
+    Each server already does this once a day; run it from a cron job or systemd timer to have it done
+    at a fixed time. Safe to run on several machines at once. A run that removes anything records one
+    line of counts in the audit log.
+    """
+    from postcheck.retention import apply
+    from postcheck.store import StoreUnavailable
+
+    settings = services().settings
+    try:
+        result = apply(services().store, settings["COMMENT_RETENTION_DAYS"], settings["AUDIT_RETENTION_DAYS"],
+                       _cli_actor())
+    except StoreUnavailable:
+        raise click.ClickException("the database cannot be reached; nothing was deleted") from None
+    if result.comments_before is None:
+        click.echo("Outcome comments: kept without limit (POSTCHECK_COMMENT_RETENTION_DAYS=0).")
+    else:
+        click.echo(f"Outcome comments: removed {result.comments_removed} from before "
+                   f"{result.comments_before.isoformat()} (POSTCHECK_COMMENT_RETENTION_DAYS={result.comment_days}).")
+    if result.audit_before is None:
+        click.echo("Audit entries: kept without limit (POSTCHECK_AUDIT_RETENTION_DAYS=0).")
+    else:
+        click.echo(f"Audit entries: removed {result.audit_removed} from before {result.audit_before:%Y-%m-%d %H:%M} "
+                   f"UTC (POSTCHECK_AUDIT_RETENTION_DAYS={result.audit_days}).")
+    if result.removed_anything:
+        click.echo("The audit log records this run (counts only).")
 
 
 @main.command("serve")

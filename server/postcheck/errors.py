@@ -28,6 +28,9 @@ def _describe(messages, prefix="") -> list[str]:
     return [f"{prefix}: {messages}"]
 
 
+describe_messages = _describe  # the roster CSV import names each row's problems the same way
+
+
 def handle_http_exception(exc: HTTPException):
     body = {"code": exc.code, "status": exc.name}
     details = getattr(exc, "data", {}) or {}

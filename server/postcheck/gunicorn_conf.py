@@ -48,6 +48,12 @@ max_requests_jitter = max_requests // 10
 accesslog = None
 errorlog = "-"
 loglevel = _settings["LOG_LEVEL"].lower()
+# gunicorn logs a malformed request's whole request line, which can carry a draft: its error log keeps
+# only the method and a placeholder (gunicorn_logging.py, loaded by path like config.py).
+_log_spec = importlib.util.spec_from_file_location("_postcheck_gunicorn_logging", Path(__file__).with_name("gunicorn_logging.py"))
+_logging = importlib.util.module_from_spec(_log_spec)
+_log_spec.loader.exec_module(_logging)
+logger_class = _logging.PostcheckGunicornLogger
 
 # X-Forwarded-* are the app's business (POSTCHECK_TRUSTED_PROXY_HOPS / _PROXIES); gunicorn must not
 # believe a forwarded scheme on its own.

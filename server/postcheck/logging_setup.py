@@ -13,6 +13,8 @@ import logging
 
 from flask import g, has_request_context
 
+from postcheck.log_text import escape
+
 PLAIN_FORMAT = "%(asctime)s %(levelname)s %(name)s %(message)s%(fields_text)s"
 
 
@@ -30,15 +32,25 @@ class _ContextFilter(logging.Filter):
         request_id = _request_id()
         if request_id and "request_id" not in fields:
             fields["request_id"] = request_id
-        record.fields = fields
-        record.fields_text = "".join(f" {k}={v}" for k, v in fields.items())
+        # Values a request can influence (a path, a request id) are escaped: no value can break the
+        # line and forge another event (log_text.py).
+        record.fields = {k: escape(v) if isinstance(v, str) else v for k, v in fields.items()}
+        record.fields_text = "".join(f" {k}={escape(v)}" for k, v in record.fields.items())
         return True
+
+
+class PlainFormatter(logging.Formatter):
+    """One line per event: the message escaped too, only a traceback may add lines."""
+
+    def formatMessage(self, record: logging.LogRecord) -> str:
+        record.message = escape(record.message)
+        return super().formatMessage(record)
 
 
 class JsonFormatter(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
         event = {"ts": dt.datetime.fromtimestamp(record.created, dt.timezone.utc).isoformat(timespec="milliseconds"),
-                 "level": record.levelname, "logger": record.name, "event": record.getMessage()}
+                 "level": record.levelname, "logger": record.name, "event": escape(record.getMessage())}
         event.update(getattr(record, "fields", None) or {})
         if record.exc_info:
             # The exception's type and place, not its message: messages can quote the data that failed.
@@ -61,4 +73,4 @@ def configure(level: str, fmt: str) -> None:
         handler._postcheck = True
         handler.addFilter(_ContextFilter())
         logger.addHandler(handler)
-    handler.setFormatter(JsonFormatter() if fmt == "json" else logging.Formatter(PLAIN_FORMAT))
+    handler.setFormatter(JsonFormatter() if fmt == "json" else PlainFormatter(PLAIN_FORMAT))

@@ -36,6 +36,10 @@ def unsafe_settings(settings: dict, environ=None) -> list[str]:
     if "*" in (settings.get("CORS_ORIGINS") or []):
         problems.append("POSTCHECK_CORS_ORIGINS contains '*': list the extension's origins "
                         "(chrome-extension://<id>) instead.")
+    if settings.get("EXTENSION_DIR") and not settings.get("PUBLIC_URL"):
+        problems.append("POSTCHECK_EXTENSION_DIR is set but POSTCHECK_PUBLIC_URL is empty: the extension's update "
+                        "links would be built from each request's Host header, which any client chooses. Set "
+                        "POSTCHECK_PUBLIC_URL to the address browsers use (https://postcheck.example.gov.uk).")
     if settings.get("TESTING"):
         problems.append("TESTING is on: it keeps the database in memory and stops rule and calendar reloading.")
     return problems

@@ -7,7 +7,7 @@ import base64
 import hashlib
 import re
 
-from flask import Flask, current_app
+from flask import Flask
 
 DEFAULTS = {
     "X-Content-Type-Options": "nosniff",
@@ -21,15 +21,12 @@ _INLINE_SCRIPT = re.compile(rb"<script(?![^>]*\bsrc=)[^>]*>(.*?)</script>", re.S
 
 
 def _html_csp(body: bytes) -> str:
-    """Only this origin, the Swagger UI CDN, and the page's own inline scripts by hash (no
-    'unsafe-inline'): the interactive docs work and an injected script does not."""
-    cdn = current_app.config.get("OPENAPI_SWAGGER_UI_URL") or ""
-    cdn_origin = "/".join(cdn.split("/")[:3]) if cdn.startswith("https://") else ""
-    hashes = " ".join(f"'sha256-{base64.b64encode(hashlib.sha256(m).digest()).decode()}'"
-                      for m in _INLINE_SCRIPT.findall(body))
-    scripts = " ".join(p for p in ("'self'", cdn_origin, hashes) if p)
-    styles = " ".join(p for p in ("'self'", cdn_origin) if p)
-    return (f"default-src 'self'; script-src {scripts}; style-src {styles}; img-src 'self' data:; "
+    """Only this origin and the page's own inline scripts by hash (no 'unsafe-inline'): the interactive
+    docs run on Swagger UI's files served from here (api/swagger_ui.py), and a script from anywhere else,
+    or injected into the page, does not. data: images are Swagger UI's icons, inside its stylesheet."""
+    hashes = "".join(f" 'sha256-{base64.b64encode(hashlib.sha256(m).digest()).decode()}'"
+                     for m in _INLINE_SCRIPT.findall(body))
+    return (f"default-src 'self'; script-src 'self'{hashes}; style-src 'self'; img-src 'self' data:; "
             "connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
 
 

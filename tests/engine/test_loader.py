@@ -1,4 +1,5 @@
 """Loading the rule folder: clear errors for bad edits, and hot reload that keeps the last good rules."""
+import json
 import os
 import time
 
@@ -105,3 +106,53 @@ def test_api_reports_reload_errors_and_keeps_answering(rules_copy):
     _edit(rules_copy / LEXICON, "- bollocks", "- bollocks\n  - gobshite")
     app.extensions["postcheck"].rules.reload()
     assert client.post("/api/v1/check", json={"text": "gobshite"}).get_json()["rules_version"] != version
+
+
+# Issue 17, item 9: a rules file emptied or cut short while running (an editor, a full disk) silently
+# dropped its rules, and the "napalm" warning with them.
+NAPALM_FILE = "rules/violent-language.yaml"
+NAPALM = "Tottenham needs napalm"
+
+
+def _napalm_warned(source) -> bool:
+    from postcheck.engine import Draft, check
+    return "violent.destroying-a-place" in [w.rule for w in check(source.current, Draft(text=NAPALM))]
+
+
+@pytest.mark.parametrize("cut", ["empty", "blank lines", "cut mid-line"])
+def test_a_rules_file_emptied_or_cut_short_keeps_the_last_good_rules(rules_copy, cut):
+    source = RuleSource(rules_copy)
+    assert _napalm_warned(source)
+    path = rules_copy / NAPALM_FILE
+    text = path.read_text()
+    path.write_text({"empty": "", "blank lines": "\n\n", "cut mid-line": text[:text.index("napalm") + 3]}[cut])
+    assert source.reload(force=True) is False
+    assert _napalm_warned(source), "the last good rules stay in force"
+    assert any(problem.startswith(NAPALM_FILE) for problem in source.last_error)
+
+
+def test_a_file_meant_to_be_empty_says_so_and_a_deleted_file_is_a_removal(rules_copy):
+    source = RuleSource(rules_copy)
+    (rules_copy / NAPALM_FILE).write_text("rules: []\n")
+    assert source.reload(force=True) is True and not _napalm_warned(source)
+    (rules_copy / NAPALM_FILE).unlink()
+    assert source.reload(force=True) is True and source.last_error is None
+
+
+def test_an_empty_rules_file_stops_the_server_at_start_up_with_the_same_message(rules_copy):
+    (rules_copy / NAPALM_FILE).write_text("")
+    with pytest.raises(RulePackError, match=r"rules/violent-language.yaml: the file is empty"):
+        create_app({"TESTING": True, "RULES_DIR": str(rules_copy)})
+
+
+def test_public_pages_say_where_a_reload_failed_never_what_the_file_holds(rules_copy):
+    app = create_app({"TESTING": True, "RULES_DIR": str(rules_copy)})
+    client = app.test_client()
+    # A broken pattern: the full error quotes it.
+    _edit(rules_copy / NAPALM_FILE, "(?:legs|arms|head", "(?:legs|kneecapz(?P<|arms|head")
+    app.extensions["postcheck"].rules.reload()
+    assert any("kneecapz" in p for p in app.extensions["postcheck"].rules.last_error), "the log has it all"
+    for path, key in (("/healthz", "rules_reload_error"), ("/api/v1/rules", "reload_error")):
+        body = client.get(path).get_json()
+        assert body[key] and all(line.startswith(("rules/", "violent.")) for line in body[key]), body[key]
+        assert "kneecapz" not in json.dumps(body[key]) and "(?P<" not in json.dumps(body[key])

@@ -91,3 +91,36 @@ def test_forwarded_host_is_believed_only_from_a_trusted_proxy(tmp_path, signing_
             assert f'codebase="{expected or server.url}/extension/p.crx"' in body, body
         finally:
             server.stop()
+
+
+def test_the_host_header_never_decides_the_links_and_manifests_are_not_stored(tmp_path, signing_key):
+    """Issue 17, item 10: with POSTCHECK_PUBLIC_URL set, a forged Host changes nothing; every manifest
+    says no-store, so no shared cache keeps one built for another request."""
+    folder = tmp_path / "folder"
+    folder.mkdir()
+    server = HostingServer(folder, PUBLIC_URL="https://postcheck.example.gov.uk")
+    try:
+        _made, out = _package(tmp_path, signing_key, server.url)
+        (folder / "p.crx").write_bytes((out / f"postcheck-{__version__}.crx").read_bytes())
+        for manifest in ("updates.xml", "updates.json"):
+            response = requests.get(f"{server.url}/extension/{manifest}", headers={"Host": "evil.example"}, timeout=10)
+            assert response.status_code == 200
+            assert "evil.example" not in response.text
+            assert response.headers["Cache-Control"] == "no-store"
+        assert 'codebase="https://postcheck.example.gov.uk/extension/p.crx"' in \
+            requests.get(f"{server.url}/extension/updates.xml", headers={"Host": "evil.example"}, timeout=10).text
+    finally:
+        server.stop()
+
+
+def test_production_with_an_extension_folder_will_not_start_without_a_public_url(tmp_path):
+    from postcheck.production import UnsafeSettings, check_production
+
+    settings = {"PRODUCTION": True, "SECRET_KEY": "x" * 40, "CORS_ORIGINS": [], "EXTENSION_DIR": str(tmp_path)}
+    try:
+        check_production({**settings, "PUBLIC_URL": ""}, environ={})
+    except UnsafeSettings as exc:
+        assert "POSTCHECK_PUBLIC_URL" in str(exc) and "Host header" in str(exc)
+    else:
+        raise AssertionError("production started with update links built from the Host header")
+    check_production({**settings, "PUBLIC_URL": "https://postcheck.example.gov.uk"}, environ={})

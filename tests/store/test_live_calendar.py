@@ -73,7 +73,8 @@ def test_an_unreachable_database_leaves_checks_on_the_last_calendar_and_writes_5
         assert election["active"] is True and election["stale"] is True
         response = client.post("/api/v1/elections", json={**BY_ELECTION, "scope": ["Hornsey"]}, headers=token)
         assert response.status_code == 503
-        assert "cannot be reached" in response.get_json()["message"] and response.headers["Retry-After"] == "30"
+        # On SQLite, an unreachable database is a missing file: said as such (issue 17, item 7).
+        assert "database file is missing" in response.get_json()["message"] and response.headers["Retry-After"] == "30"
         assert client.get("/api/v1/elections.ics").status_code == 200
         (tmp_path / "gone").rename(folder)
         assert svc.calendar.refresh() is True

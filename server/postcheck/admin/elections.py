@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import calendar as month_names
 import datetime as dt
-import json
 import re
 from types import SimpleNamespace
 
@@ -15,6 +14,7 @@ from marshmallow import ValidationError
 from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
 
+from postcheck import jsonbody
 from postcheck.admin.blueprint import bp
 from postcheck.admin.forms import Form, load
 from postcheck.api.elections import ElectionInSchema
@@ -268,8 +268,8 @@ def election_import():
         form.errors["file"] = "Choose the JSON file you saved from Democracy Club."
     else:
         try:
-            data = json.loads(raw.decode("utf-8-sig"))
-        except (UnicodeDecodeError, ValueError):
+            data = jsonbody.loads(raw)  # too deep or a number too long is "not JSON" too, not a 500
+        except ValueError:
             form.errors["file"] = "That file is not JSON: save the page from Democracy Club as it is (File, Save as)."
     found = skipped = None
     if data is not None:

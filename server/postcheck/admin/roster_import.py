@@ -14,8 +14,9 @@ from marshmallow import ValidationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from postcheck.admin.forms import flatten_errors
 from postcheck.api.roster import COLLECTIONS
-from postcheck.elections.roster import CSV_COLUMNS, CSV_TYPES, RosterCsvError, parse_csv
+from postcheck.elections.roster import CSV_COLUMNS, CSV_TYPES, RosterCsvError, csv_records, parse_csv
 from postcheck.store import changes
 from postcheck.store.models import as_record
 
@@ -44,9 +45,10 @@ class Plan:
 
 def _rows_with_lines(text: str) -> tuple[list[str], list[tuple[int, list[str]]]]:
     reader = csv.reader(io.StringIO(text.lstrip("\ufeff")))  # Excel saves UTF-8 with a BOM
-    header = next(reader, None) or []
+    records = csv_records(reader)  # a file csv refuses (a cell of 131,072 characters): RosterCsvError
+    header = next(records, None) or []
     rows = []
-    for record in reader:
+    for record in records:
         if any(cell.strip() for cell in record):
             rows.append((reader.line_num, record))
     return header, rows
@@ -54,8 +56,8 @@ def _rows_with_lines(text: str) -> tuple[list[str], list[tuple[int, list[str]]]]
 
 def plan_import(session: Session, text: str, replace: bool) -> Plan:
     plan = Plan()
-    header, records = _rows_with_lines(text)
     try:
+        header, records = _rows_with_lines(text)
         parse_csv(",".join(header) + "\r\n")  # the header alone: missing or unknown columns
     except RosterCsvError as exc:
         plan.problem = "; ".join(exc.problems)
@@ -72,8 +74,9 @@ def plan_import(session: Session, text: str, replace: bool) -> Plan:
         try:
             valid.append((line, type_name, _SCHEMAS[type_name]().load(data)))
         except ValidationError as exc:
-            plan.rejected.append((line, "; ".join(f"{name}: {' '.join(map(str, msgs if isinstance(msgs, list) else [msgs]))}"
-                                                  for name, msgs in exc.messages.items())))
+            # flatten_errors: a list cell's messages come per item ({index: [...]}).
+            why = "; ".join(f"{name}: {text}" for name, text in flatten_errors(exc.messages).items())
+            plan.rejected.append((line, why))
     seen: dict[tuple[str, str], int] = {}
     listed = {t: set() for t in CSV_TYPES}
     for line, type_name, data in valid:

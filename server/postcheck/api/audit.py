@@ -2,10 +2,10 @@
 from __future__ import annotations
 
 from flask import jsonify
-from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 from sqlalchemy import select
 
+from postcheck.api import Blueprint
 from postcheck.api.documented import MAX_ID
 from postcheck.auth import require
 from postcheck.services import services

@@ -4,8 +4,8 @@ from __future__ import annotations
 import datetime as dt
 
 from flask import abort, jsonify, request
-from flask_smorest import Blueprint
 
+from postcheck.api import Blueprint
 from postcheck.api.schemas import CheckResponseSchema, check_request_schema
 from postcheck.elections.calendar import LONDON
 from postcheck.engine import Draft

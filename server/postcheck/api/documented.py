@@ -40,6 +40,36 @@ def errors(*codes: int, **descriptions: str):
     return decorate
 
 
+def if_match_required(view):
+    """The If-Match header api/etags.require_if_match asks of a change, as a required parameter, with the
+    412 and 428 it answers (the document listed 428 but not the header: a client could not know)."""
+    # `*`, or entity tags in quotes (RFC 9110): werkzeug reads "," or " " as no tag at all (428).
+    etag = r'(W/)?"[!#-~]*"'
+    header = {"in": "header", "name": "If-Match", "required": True,
+              "schema": {"type": "string", "pattern": rf"^(\*|{etag}( *, *{etag})*)$"},
+              "description": "The ETag of the version you last read (its GET and every change answer it): 428 "
+                             "without it, 412 when the row has changed since."}
+    return _doc.doc(parameters=[header])(errors(412, 428)(view))
+
+
+def names_a_row(status: int, path: str, parameter: str):
+    """Documents an answer that is one row: its ETag header, and OpenAPI links from it to that row's GET,
+    PATCH and DELETE at `path` (as the document writes it, /api/v1/roster/parties/{item_id}), the id
+    taken from the body and the ETag sent back as If-Match. Clients, and the fuzzer's stateful phase,
+    follow them from a row made to reading, changing and removing it."""
+    row = "#/paths/" + path.replace("~", "~0").replace("/", "~1")
+    same_row = {parameter: "$response.body#/id"}
+    that_version = {**same_row, "header.If-Match": "$response.header.ETag"}
+    answer = {
+        "headers": {"ETag": {"description": "This version of the row: send it back in If-Match to change it.",
+                             "schema": {"type": "string"}}},
+        "links": {"Read": {"operationRef": f"{row}/get", "parameters": same_row},
+                  "Change": {"operationRef": f"{row}/patch", "parameters": that_version},
+                  "Remove": {"operationRef": f"{row}/delete", "parameters": that_version}},
+    }
+    return _doc.doc(responses={status: answer})
+
+
 def bearer_token(role: str):
     """The security requirement and the error answers of a route behind auth.require(role)."""
     codes = (401, 403, 503) if role == "admin" else (401, 503)

@@ -5,14 +5,14 @@ from __future__ import annotations
 import datetime as dt
 
 from flask import abort, jsonify, make_response, request, url_for
-from flask_smorest import Blueprint
 from marshmallow import RAISE, Schema, fields, validate
 from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
 
-from postcheck.api.documented import errors
+from postcheck.api import Blueprint
+from postcheck.api.documented import errors, if_match_required, names_a_row
 from postcheck.api.etags import require_if_match, with_etag
-from postcheck.api.fields import Scope, UkDate, UkMoment
+from postcheck.api.fields import FreeText, Name, Scope, UkDate, UkMoment
 from postcheck.auth import actor, request_id, require
 from postcheck.elections.everyelection import candidates
 from postcheck.elections.ics import calendar_ics
@@ -29,13 +29,13 @@ blp = Blueprint("elections", __name__, url_prefix="/api/v1", description="The el
 class ElectionInSchema(Schema):
     class Meta:
         unknown = RAISE  # a misspelt field is an error, not silently ignored
-    name = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    name = Name(required=True, validate=validate.Length(min=1, max=200))
     kind = fields.String(required=True, validate=validate.OneOf(KINDS))
     poll_date = UkDate(required=True, metadata={"description": "ISO or as typed in the UK, day first: 'Thursday 4 May 2028', '4/5/2028'."})
     notice_date = UkDate(allow_none=True, metadata={"description": "The day the notice of election was actually published, if known."})
     ends_override = UkMoment(allow_none=True, metadata={"description": "End of the period if not 22:00 on polling day (e.g. the declaration)."})
     scope = Scope(load_default="borough", metadata={"description": '"borough" or a list of wards.'})
-    notes = fields.String(load_default="", validate=validate.Length(max=2000))
+    notes = FreeText(load_default="", validate=validate.Length(max=2000))
 
 
 class ElectionPatchSchema(ElectionInSchema):
@@ -74,7 +74,7 @@ class NonWorkingDayInSchema(Schema):
     class Meta:
         unknown = RAISE
     day = UkDate(required=True)
-    name = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    name = Name(required=True, validate=validate.Length(min=1, max=200))
 
 
 class NonWorkingDaySchema(Schema):
@@ -115,6 +115,7 @@ def list_elections():
 @require("comms")
 @blp.arguments(ElectionInSchema, location="json")
 @blp.response(201, ElectionSchema)
+@names_a_row(201, "/api/v1/elections/{election_id}", "election_id")
 @blp.alt_response(409, description="That election is already in the calendar")
 @errors(400)
 def create_election(args):
@@ -144,6 +145,7 @@ def _get_or_404(session, election_id):
 @blp.route("/elections/<election_id>", methods=["GET"])
 @require("comms")
 @blp.response(200, ElectionSchema)
+@names_a_row(200, "/api/v1/elections/{election_id}", "election_id")
 @errors(404)
 def get_election(election_id):
     """One election, with its ETag (send it back in If-Match to change it)."""
@@ -156,8 +158,8 @@ def get_election(election_id):
 @require("comms")
 @blp.arguments(ElectionPatchSchema(partial=True), location="json")
 @blp.response(200, ElectionSchema)
-@blp.alt_response(412, description="Changed since it was read (If-Match does not match)")
-@blp.alt_response(428, description="If-Match missing")
+@names_a_row(200, "/api/v1/elections/{election_id}", "election_id")
+@if_match_required
 @errors(400, 404, 409)
 def update_election(args, election_id):
     """Change an election
@@ -184,8 +186,8 @@ def update_election(args, election_id):
 @blp.route("/elections/<election_id>", methods=["DELETE"])
 @require("comms")
 @blp.response(204)
-@blp.alt_response(412, description="Changed since it was read (If-Match does not match)")
-@errors(404, 409, 428)
+@if_match_required
+@errors(404, 409)
 def delete_election(election_id):
     """Remove an election (send If-Match)."""
     try:
@@ -221,15 +223,20 @@ def elections_ics():
 @require("comms")
 @blp.response(200, ImportResultSchema)
 @errors(400, 415, 422)
+# EveryElection's own JSON, documented by hand: its object with `results`, or the list alone. Anything in
+# the list that is not an election is skipped and named in the answer, so the items may be anything.
+@blp.doc(requestBody={"required": True, "content": {"application/json": {"schema": {"oneOf": [
+    {"type": "object", "properties": {"results": {"type": "array", "items": {}}}},
+    {"type": "array", "items": {}}]}}}})
 def import_everyelection():
     """Import from Democracy Club
 
     Body: the JSON EveryElection answers (https://elections.democracyclub.org.uk/api/elections/?...),
     saved from a browser. New elections are added; ones already in the calendar are left as they are.
     """
-    data = request.get_json(silent=True)
-    if data is None:
-        abort(400 if request.is_json else 415, description="Send EveryElection's JSON with Content-Type: application/json.")
+    if not request.is_json:
+        abort(415, description="Send EveryElection's JSON with Content-Type: application/json.")
+    data = request.get_json()  # a body that is not JSON answers 400 (postcheck.jsonbody.Request)
     try:
         found, skipped = candidates(data, lambda kind, poll, scope: derive_id(kind, poll, scope, services().calendar_settings))
     except ValueError as exc:

@@ -6,7 +6,7 @@ from flask import Blueprint, jsonify
 
 from postcheck import __version__
 from postcheck.services import services
-from postcheck.store import StoreUnavailable
+from postcheck.store import DatabaseFileChanged, StoreUnavailable
 
 bp = Blueprint("health", __name__)
 
@@ -15,7 +15,7 @@ bp = Blueprint("health", __name__)
 def healthz():
     source = services().rules
     return jsonify({"status": "ok", "version": __version__, "rules_version": source.current.version,
-                    "rules": len(source.current.rules), "rules_reload_error": source.last_error,
+                    "rules": len(source.current.rules), "rules_reload_error": source.reload_failed_in,
                     # Checks run, ungated and slower, while this process compiles the pattern gate.
                     "pattern_gate": source.current.gate.state})
 
@@ -30,6 +30,8 @@ def readyz():
         problems.append("no rules are loaded")
     try:
         svc.store.versions()  # one small query: the same one every process polls with
+    except DatabaseFileChanged as exc:
+        problems.append(str(exc))
     except StoreUnavailable:
         problems.append("the database cannot be reached")
     body = {"status": "ready" if not problems else "not ready", "problems": problems}

@@ -9,10 +9,11 @@ from __future__ import annotations
 import datetime as dt
 
 from flask import Response, jsonify, request
+from flask.views import MethodView
 from flask_limiter.errors import RateLimitExceeded
-from flask_smorest import Blueprint
 
 from postcheck import __version__
+from postcheck.api import Blueprint
 from postcheck.elections.calendar import LONDON
 from postcheck.engine import Draft
 from postcheck.engine.schema import CATEGORIES
@@ -93,27 +94,62 @@ def _choice(name: str, allowed: tuple[str, ...], default):
     return value
 
 
-@blp.route("/check", methods=["POST", "GET"])
-@blp.doc(
-    summary="Check text (LanguageTool protocol)",
-    description="Form-encoded as LanguageTool accepts: `text` or `data`, `language`, `enabledRules`, "
-                "`disabledRules`, `enabledCategories`, `disabledCategories`, `enabledOnly`; extra "
-                "`postcheckAccount` (personal|council), `postcheckHandle`, `postcheckReply`, "
-                "`postcheckProfileDisclaimer`, `postcheckPlatform`, `postcheckAt` (ISO 8601). "
-                "Offsets and lengths count UTF-16 code units. Errors are plain text.",
-    requestBody={"content": {"application/x-www-form-urlencoded": {"schema": {
-        "type": "object", "required": ["language"],
-        "properties": {k: {"type": "string"} for k in (
-            "text", "data", "language", "enabledRules", "disabledRules", "enabledCategories",
-            "disabledCategories", "enabledOnly", "postcheckAccount", "postcheckHandle", "postcheckReply",
-            "postcheckProfileDisclaimer", "postcheckPlatform", "postcheckAt")}}}}},
-    responses={"200": {"description": "LanguageTool's check answer"},
-               "400": {"description": "A parameter is missing or wrong (plain text)"},
-               "413": {"description": "The text is too long (plain text)"},
-               "429": {"description": "Too many checks from this client; see Retry-After (plain text)"}},
-)
-@check_limit()
-def check():
+# The parameters as the OpenAPI document gives them: in the query string for GET, in a form body for
+# POST, as LanguageTool takes them. Empty means the default, as LanguageTool clients send it. What no
+# schema can state is said in words: one of `text` or `data`; `data` holds JSON; `enabledOnly` needs
+# rules or categories. The server answers 400 (plain text) for those.
+_LANGUAGE_CODES = list(dict.fromkeys(["auto", *(code for lang in LANGUAGES for code in (lang["code"], lang["longCode"]))]))
+_FLAG = {"type": "string", "description": "true, 1, yes or on; anything else is false."}
+_RULE_LIST = {"type": "string", "description": "Comma-separated ids, as /v2/check answers them."}
+_CHECK_FIELDS = {
+    "text": {"type": "string", "description": "The text to check. Give this or `data`."},
+    "data": {"type": "string", "description": (
+        'Instead of `text`: JSON text with markup, {"annotation": [{"text": "A "}, {"markup": "<b>"}, '
+        '{"markup": "<p>", "interpretAs": "\\n\\n"}]}; only the text is checked, offsets count the markup.')},
+    "language": {"type": "string", "enum": _LANGUAGE_CODES, "description": "English only (any letter case)."},
+    "enabledRules": _RULE_LIST, "disabledRules": _RULE_LIST, "enabledCategories": _RULE_LIST,
+    "disabledCategories": _RULE_LIST,
+    "enabledOnly": {**_FLAG, "description": "true: only the enabledRules and enabledCategories (then give one)."},
+    "postcheckAccount": {"type": "string", "enum": ["", "personal", "council"],
+                         "description": "The account the post goes out from (any letter case); empty: the server's default."},
+    "postcheckHandle": {"type": "string", "description": "The account's handle; a registered council channel is council."},
+    "postcheckReply": {**_FLAG, "description": "true: the draft answers someone else's post."},
+    "postcheckProfileDisclaimer": {**_FLAG, "description": "true: the author's profile already says views are their own."},
+    "postcheckPlatform": {"type": "string", "enum": ["", "twitter", "facebook", "other"], "description": "Empty: other."},
+    "postcheckAt": {"anyOf": [{"type": "string", "format": "date-time"}, {"type": "string", "maxLength": 0}],
+                    "description": "The moment to judge against (ISO 8601); empty: now."},
+}
+_PLAIN_TEXT = {"text/plain": {"schema": {"type": "string"}}}
+_CHECK_DOC = {
+    "summary": "Check text (LanguageTool protocol)",
+    "description": ("LanguageTool's /v2/check: `text` or `data`, `language`, the rule and category filters, and "
+                    "postcheck's own `postcheck*` parameters. Offsets and lengths count UTF-16 code units. Errors "
+                    "are plain text, as LanguageTool's."),
+    "responses": {"200": {"description": "LanguageTool's check answer", "content": {"application/json": {"schema": {"type": "object"}}}},
+                  "400": {"description": "A parameter is missing or wrong (plain text)", "content": _PLAIN_TEXT},
+                  "413": {"description": "The text is too long (plain text)", "content": _PLAIN_TEXT},
+                  "429": {"description": "Too many checks from this client; see Retry-After (plain text)",
+                          "content": _PLAIN_TEXT}},
+}
+
+
+@blp.route("/check", endpoint="check")
+class Check(MethodView):
+    @blp.doc(**_CHECK_DOC, parameters=[{"in": "query", "name": name, "schema": schema, "required": name == "language"}
+                                       for name, schema in _CHECK_FIELDS.items()])
+    @check_limit()
+    def get(self):
+        return _check()
+
+    @blp.doc(**_CHECK_DOC, requestBody={"required": True, "content": {"application/x-www-form-urlencoded": {"schema": {
+        "type": "object", "required": ["language"], "properties": _CHECK_FIELDS,
+        "anyOf": [{"required": ["text"]}, {"required": ["data"]}]}}}})
+    @check_limit()
+    def post(self):
+        return _check()
+
+
+def _check():
     svc = services()
     language = _language()
     if "data" in request.values:

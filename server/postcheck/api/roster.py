@@ -3,22 +3,24 @@ councillors and candidates (names, handles, roles), and generic roles; as JSON a
 from __future__ import annotations
 
 from flask import abort, jsonify, make_response, request, url_for
-from flask_smorest import Blueprint
 from marshmallow import RAISE, Schema, ValidationError, fields, validate
 from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
 
-from postcheck.api.documented import MAX_ID, errors
+from postcheck.api import Blueprint
+from postcheck.api.documented import MAX_ID, errors, if_match_required, names_a_row
 from postcheck.api.etags import require_if_match, with_etag
+from postcheck.api.fields import Name
 from postcheck.auth import actor, request_id, require
 from postcheck.elections.roster import CSV_TYPES, RosterCsvError, export_csv, parse_csv
+from postcheck.errors import describe_messages
 from postcheck.services import services
 from postcheck.store import changes
 from postcheck.store.models import Party, Person, Role, as_record
 
 blp = Blueprint("roster", __name__, url_prefix="/api/v1", description="The political roster (comms and admin tokens)")
 
-_Words = lambda: fields.List(fields.String(validate=validate.Length(min=1, max=200)),  # noqa: E731
+_Words = lambda: fields.List(Name(validate=validate.Length(min=1, max=200)),  # noqa: E731
                              load_default=list, validate=validate.Length(max=200))
 
 
@@ -29,7 +31,7 @@ class _Strict(Schema):
 
 class PartySchema(_Strict):
     id = fields.Integer(dump_only=True)
-    name = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    name = Name(required=True, validate=validate.Length(min=1, max=200))
     kind = fields.String(load_default="party", validate=validate.OneOf(("party", "group")))
     aliases = _Words()
     hashtags = _Words()
@@ -39,10 +41,10 @@ class PartySchema(_Strict):
 
 class PersonSchema(_Strict):
     id = fields.Integer(dump_only=True)
-    name = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    name = Name(required=True, validate=validate.Length(min=1, max=200))
     kind = fields.String(load_default="councillor", validate=validate.OneOf(("councillor", "candidate")))
-    party = fields.String(load_default="", validate=validate.Length(max=200))
-    ward = fields.String(load_default="", validate=validate.Length(max=200))
+    party = Name(load_default="", validate=validate.Length(max=200))
+    ward = Name(load_default="", validate=validate.Length(max=200))
     aliases = _Words()
     handles = _Words()
     roles = _Words()
@@ -51,8 +53,8 @@ class PersonSchema(_Strict):
 
 class RoleSchema(_Strict):
     id = fields.Integer(dump_only=True)
-    name = fields.String(required=True, validate=validate.Length(min=1, max=200),
-                         metadata={"description": "A generic role; `*` at the end lets it go on (Cabinet Member for *)."})
+    name = Name(required=True, validate=validate.Length(min=1, max=200),
+                metadata={"description": "A generic role; `*` at the end lets it go on (Cabinet Member for *)."})
     revision = fields.Integer(dump_only=True)
 
 
@@ -163,14 +165,18 @@ def _register(collection: str, model, schema):
     blp.route(f"/roster/{collection}", methods=["GET"])(comms(blp.response(200, schema(many=True))(list_items)))
     # Every status each one can answer is listed (the fuzzer found 400, 404, 409, 412 and 428 missing).
     item = f"/roster/{collection}/<int:item_id>"
+    row = names_a_row  # each answer that is one row links to its GET, PATCH and DELETE
+    documented = f"{blp.url_prefix}/roster/{collection}/{{item_id}}"
     blp.route(f"/roster/{collection}", methods=["POST"])(
-        comms(blp.arguments(schema, location="json")(blp.response(201, schema)(errors(400, 409)(create_item)))))
+        comms(blp.arguments(schema, location="json")(blp.response(201, schema)(
+            row(201, documented, "item_id")(errors(400, 409)(create_item))))))
     blp.route(item, methods=["GET"], endpoint=f"get_{collection}")(
-        comms(blp.response(200, schema)(errors(404)(get_item))))
+        comms(blp.response(200, schema)(row(200, documented, "item_id")(errors(404)(get_item)))))
     blp.route(item, methods=["PATCH"])(
         comms(blp.arguments(patch_schema(partial=True), location="json")(
-            blp.response(200, schema)(errors(400, 404, 409, 412, 428)(update_item)))))
-    blp.route(item, methods=["DELETE"])(comms(blp.response(204)(errors(404, 409, 412, 428)(delete_item))))
+            blp.response(200, schema)(row(200, documented, "item_id")(
+                errors(400, 404, 409)(if_match_required(update_item)))))))
+    blp.route(item, methods=["DELETE"])(comms(blp.response(204)(errors(404, 409)(if_match_required(delete_item)))))
 
 
 for _collection, (_model, _schema) in COLLECTIONS.items():
@@ -198,6 +204,11 @@ def export_roster():
 @require("comms")
 @blp.response(200, ImportSummarySchema)
 @errors(415, 422)
+# The body is the file itself, so it is documented by hand (application/csv is taken too).
+@blp.doc(requestBody={"required": True, "description": "The CSV file, UTF-8, as the export writes it.", "content": {
+    media: {"schema": {"type": "string"}, "example": "type,name,kind,party,ward,aliases,handles,hashtags,slogans,roles\r\n"
+                                                   "role,Leader of the Council,,,,,,,,\r\n"}
+    for media in ("text/csv", "text/plain")}})
 def import_roster():
     """Import the roster from CSV
 
@@ -219,7 +230,8 @@ def import_roster():
         try:
             valid.append((type_name, COLLECTIONS[_TYPE_OF[type_name]][1]().load(data)))
         except ValidationError as exc:
-            problems += [f"line {line}: {field}: {' '.join(map(str, msgs))}" for field, msgs in exc.messages.items()]
+            # A list cell's messages come per item ({index: [...]}): described as the API's own errors are.
+            problems += [f"line {line}: {text}" for text in describe_messages(exc.messages)]
     if problems:
         abort(422, description="; ".join(problems))
     replace = request.args.get("replace", "").lower() in ("1", "true", "yes")

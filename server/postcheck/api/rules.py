@@ -2,8 +2,8 @@
 from __future__ import annotations
 
 from flask import jsonify
-from flask_smorest import Blueprint
 
+from postcheck.api import Blueprint
 from postcheck.api.schemas import RulesResponseSchema
 from postcheck.services import services
 
@@ -24,4 +24,4 @@ def list_rules():
     ruleset = source.current
     return jsonify({"rules_version": ruleset.version, "rules": [r.summary() for r in ruleset.rules],
                     "model": ruleset.learned.summary() if ruleset.learned is not None else None,
-                    "reload_error": source.last_error})
+                    "reload_error": source.reload_failed_in})

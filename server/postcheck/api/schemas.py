@@ -33,6 +33,18 @@ class MomentField(fields.Field):
         return value.isoformat() if value else None
 
 
+class JsonBoolean(fields.Boolean):
+    """true or false, and nothing else: marshmallow's Boolean also takes 0, 1, "yes", "on" and more, which
+    the document (type boolean) refuses; so does the server now."""
+
+    default_error_messages = {"invalid": "Not a boolean: send true or false."}
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if value is True or value is False:
+            return value
+        raise self.make_error("invalid")
+
+
 class AccountSchema(Schema):
     class Meta:
         unknown = EXCLUDE
@@ -48,10 +60,12 @@ def check_request_schema(tz):
         text = fields.String(required=True, metadata={"description": "The draft; at most 100,000 characters (413 beyond)."})
         platform = fields.String(load_default="other", validate=validate.OneOf(PLATFORMS))
         account = fields.Nested(AccountSchema, load_default=dict)
-        reply = fields.Boolean(load_default=False, metadata={"description": "The draft answers someone else's post."})
-        profile_disclaimer = fields.Boolean(load_default=False,
-                                            metadata={"description": "The author's profile already says views are their own."})
-        at = MomentField(tz, load_default=None, metadata={"description": "The moment to judge against; default now."})
+        reply = JsonBoolean(load_default=False, metadata={"description": "The draft answers someone else's post."})
+        profile_disclaimer = JsonBoolean(load_default=False,
+                                         metadata={"description": "The author's profile already says views are their own."})
+        at = MomentField(tz, load_default=None, metadata={
+            "type": "string", "format": "date-time", "maxLength": 64,
+            "description": "The moment to judge against (a date alone means its start); default now."})
     return CheckRequestSchema
 
 

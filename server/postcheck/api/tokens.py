@@ -3,9 +3,9 @@ Tokens are created with the CLI, so a token is only ever shown to the person at 
 from __future__ import annotations
 
 from flask import abort, jsonify
-from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 
+from postcheck.api import Blueprint
 from postcheck.api.documented import MAX_ID, errors
 from postcheck.auth import actor, list_tokens, require, revoke_token
 from postcheck.services import services

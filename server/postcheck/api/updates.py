@@ -91,9 +91,16 @@ def _folder_path() -> Path:
 
 
 def _base_url() -> str:
-    # Browsers need absolute links. The configured public address wins; otherwise the request's own
-    # (which reflects X-Forwarded-* only from the proxies POSTCHECK_TRUSTED_PROXIES names).
-    return (services().settings.get("PUBLIC_URL") or request.host_url).rstrip("/")
+    # Browsers need absolute links, built from the configured public address. The Host header is the
+    # client's to choose (`Host: evil.example` gave `codebase="http://evil.example/..."`), so production
+    # refuses to start without POSTCHECK_PUBLIC_URL (production.unsafe_settings); only a development
+    # server falls back to the request's own address.
+    settings = services().settings
+    if settings.get("PUBLIC_URL"):
+        return settings["PUBLIC_URL"].rstrip("/")
+    if settings.get("PRODUCTION"):
+        abort(503, description="POSTCHECK_PUBLIC_URL is not set, so no update links can be given.")
+    return request.host_url.rstrip("/")
 
 
 def _newest(kind: str) -> Package:
@@ -157,6 +164,7 @@ def _send(package: Package):
 
 
 def _no_store(response: Response) -> Response:
-    # A cached manifest would hold back a rollout (or a rollback) for as long as the cache lived.
-    response.headers["Cache-Control"] = "no-cache"
+    # A cached manifest would hold back a rollout (or a rollback) for as long as the cache lived, and a
+    # shared cache must never keep one built for another request.
+    response.headers["Cache-Control"] = "no-store"
     return response

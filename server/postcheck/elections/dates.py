@@ -21,10 +21,20 @@ _LENIENT = {**_SETTINGS, "REQUIRE_PARTS": []}
 _HAS_TIME = re.compile(r"\d\s*[:.]\s*\d\d\b|\d\s*(?:am|pm)\b|\bnoon\b|\bmidnight\b", re.IGNORECASE)
 _WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 _MAX_LENGTH = 80
+# The years a date may fall in: every real polling day, bank holiday or report is well inside, and a
+# deadline counted back or a period run on from one stays a date Python and the election-ids library
+# can hold (years 1 and 9999 were 500s: an id the library refuses, an .ics period past 9999-12-31).
+FIRST_YEAR, LAST_YEAR = 1900, 2199
 
 
 class DateInputError(ValueError):
     pass
+
+
+def _in_range(day: dt.date) -> dt.date:
+    if not FIRST_YEAR <= day.year <= LAST_YEAR:
+        raise DateInputError(f"Give a date from {FIRST_YEAR} to {LAST_YEAR}.")
+    return day
 
 
 def _describe(moment: dt.datetime | None) -> str:
@@ -57,9 +67,11 @@ def parse_uk_date(value) -> dt.date:
         raise DateInputError("Give a date with day, month and year, e.g. 2028-05-04 or Thursday 4 May 2028.")
     text = value.strip()
     try:
-        return dt.date.fromisoformat(text)
+        iso = dt.date.fromisoformat(text)
     except ValueError:
-        pass
+        iso = None
+    if iso is not None:
+        return _in_range(iso)
     moment = _parse(text, _SETTINGS)
     if moment is None:
         raise DateInputError(f"'{text}' is not a full date: understood {_understood(text)}; give day, month "
@@ -67,7 +79,7 @@ def parse_uk_date(value) -> dt.date:
     named = [day for day in _WEEKDAYS if re.search(rf"\b{day[:3]}", text, re.IGNORECASE)]
     if named and named[0] != _WEEKDAYS[moment.weekday()]:
         raise DateInputError(f"'{text}' contradicts itself: {_describe(moment)} is not a {named[0].capitalize()}.")
-    return moment.date()
+    return _in_range(moment.date())
 
 
 def parse_uk_moment(value, tz: ZoneInfo) -> dt.datetime:
@@ -91,6 +103,7 @@ def parse_uk_moment(value, tz: ZoneInfo) -> dt.datetime:
                 raise DateInputError(f"'{text}' is not a full date and time: understood "
                                      f"{_understood(text)}; e.g. 5 May 2028 18:00.") from None
             has_time = True
+    _in_range(moment.date())
     if not has_time:
         moment = dt.datetime.combine(moment.date() + dt.timedelta(days=1), dt.time())
     return moment if moment.tzinfo else moment.replace(tzinfo=tz)

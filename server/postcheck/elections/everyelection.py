@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from postcheck.api.fields import text_problem
 from postcheck.elections.ids import ElectionIdError
 
 _KINDS = {"local": "local", "gla": "gla", "mayor": "mayor", "ref": "referendum"}
@@ -15,6 +16,18 @@ _KINDS = {"local": "local", "gla": "gla", "mayor": "mayor", "ref": "referendum"}
 
 def _poll_date(item: dict) -> dt.date:
     return dt.date.fromisoformat(str(item.get("poll_open_date") or item["election_id"].rsplit(".", 1)[-1]))
+
+
+def _refused_text(item: dict) -> str | None:
+    """The words the calendar would keep from the file (id, title, ward) checked as if typed: a saved
+    file can carry control characters or direction overrides as easily as a paste can."""
+    division = item["division"] if isinstance(item.get("division"), dict) else {}
+    for where, value in (("election_id", item["election_id"]), ("election_title", item.get("election_title")),
+                         ("division name", division.get("name"))):
+        problem = text_problem(value) if isinstance(value, str) else None
+        if problem:
+            return f"{where}: {problem}"
+    return None
 
 
 def candidates(data, derive_id) -> tuple[list[dict], list[dict]]:
@@ -31,6 +44,10 @@ def candidates(data, derive_id) -> tuple[list[dict], list[dict]]:
             continue
         eid = item["election_id"]
         parts = eid.split(".")
+        refused = _refused_text(item)
+        if refused:
+            skipped.append({"election_id": eid, "reason": refused})
+            continue
         if item.get("cancelled"):
             skipped.append({"election_id": eid, "reason": "cancelled"})
             continue

@@ -52,16 +52,53 @@ def export_csv(session: Session) -> str:
     return out.getvalue()
 
 
+def csv_records(reader):
+    """The records of a csv.reader or csv.DictReader (whose header is read here), with csv's own
+    refusals as a RosterCsvError naming the line the record starts on. The one csv raises on any file
+    is a cell longer than csv.field_size_limit() (131,072 characters): no name is that long (200 at
+    most), so it is a broken file, most often a quote never closed, which makes the rest of the file
+    one cell (a 500 before)."""
+    if isinstance(reader, csv.DictReader):
+        try:
+            reader.fieldnames  # reads the header
+        except csv.Error as exc:
+            raise _refused(1, exc) from None
+    return _records(reader)
+
+
+def _records(reader):
+    # A DictReader's own line_num moves only once a record is read whole; its inner reader's at once.
+    lines = reader.reader if isinstance(reader, csv.DictReader) else reader
+    while True:
+        start = lines.line_num + 1
+        try:
+            record = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            raise _refused(start, exc) from None
+        yield record
+
+
+def _refused(line: int, exc: csv.Error) -> RosterCsvError:
+    if "field limit" in str(exc):
+        why = f"a cell is longer than {csv.field_size_limit():,} characters (is a closing quote \" missing?)"
+    else:
+        why = f"this is not readable as CSV ({exc})"
+    return RosterCsvError([f"line {line}: {why}"])
+
+
 def parse_csv(text: str) -> list[tuple[str, dict]]:
     """(type, fields) per row, lists split; only the columns that type has. Problems name their line."""
     reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))  # Excel saves UTF-8 with a BOM
+    records = csv_records(reader)
     if not reader.fieldnames or "type" not in reader.fieldnames or "name" not in reader.fieldnames:
         raise RosterCsvError([f"the first line must name the columns: {', '.join(CSV_COLUMNS)}"])
     unknown = [c for c in reader.fieldnames if c not in CSV_COLUMNS]
     if unknown:
         raise RosterCsvError([f"unknown column(s): {', '.join(unknown)}"])
     rows, problems = [], []
-    for line, record in enumerate(reader, start=2):
+    for line, record in enumerate(records, start=2):
         type_name = (record.get("type") or "").strip().lower()
         if type_name not in CSV_TYPES:
             problems.append(f"line {line}: type must be one of {', '.join(CSV_TYPES)}")

@@ -58,12 +58,31 @@ def _flatten(messages, prefix="") -> list[str]:
     return [f"{prefix}: {messages}"]
 
 
-def _read_yaml(path: Path, problems: list[str]):
+def _read_yaml(path: Path, problems: list[str], name: str | None = None):
+    """A YAML file's data, or None with the problem noted. An empty file, or one that does not end with
+    a line break, is a problem too: that is what a file cut short looks like (an editor still saving, a
+    full disk), and reading it as "no rules" silently dropped every rule in it. A file meant to hold no
+    rules says so: `rules: []`."""
+    name = name or path.name
     try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (yaml.YAMLError, UnicodeDecodeError) as exc:
-        problems.append(f"{path.name}: not valid YAML: {exc}")
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        problems.append(f"{name}: not valid YAML: {exc}")
         return None
+    if not text.strip():
+        problems.append(f"{name}: the file is empty (cut short by an editor or a full disk?). "
+                        f"A file meant to hold no rules says `rules: []`; to remove its rules, delete the file")
+        return None
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        problems.append(f"{name}: not valid YAML: {exc}")
+        return None
+    if not text.endswith("\n"):
+        problems.append(f"{name}: the file does not end with a line break, so it may have been cut short "
+                        f"(an editor still saving, a full disk); check its end and save it again")
+        return None
+    return data
 
 
 def load_roster_lexicons(data) -> dict[str, list[str]]:
@@ -107,7 +126,7 @@ def load_rule_pack(directory: str | Path, roster_lexicons: Mapping[str, list[str
 
     lexicons: dict[str, tuple[list[str], bool]] = {}
     for path in sorted((directory / "lexicons").glob("*.yaml")):
-        raw = _read_yaml(path, problems)
+        raw = _read_yaml(path, problems, f"lexicons/{path.name}")
         if raw is None:
             continue
         try:
@@ -131,7 +150,7 @@ def load_rule_pack(directory: str | Path, roster_lexicons: Mapping[str, list[str
     seen: dict[str, str] = {}
     for path in sorted((directory / "rules").glob("*.yaml")):
         name = f"rules/{path.name}"
-        raw = _read_yaml(path, problems)
+        raw = _read_yaml(path, problems, name)
         if raw is None:
             continue
         try:

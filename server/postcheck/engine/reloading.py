@@ -66,6 +66,17 @@ class RuleSource:
             log.info("rules reloaded: version %s, %d rules", fresh.version, len(fresh.rules))
             return True
 
+    @property
+    def reload_failed_in(self) -> list[str] | None:
+        """Where the last reload failed, for public pages (/healthz, GET /api/v1/rules): the files only.
+        The full problems can quote a rule's pattern or a line of a file, so they go only to the server
+        log and to the signed-in Rules page."""
+        if self.last_error is None:
+            return None
+        places = dict.fromkeys(problem.split(": ", 1)[0] for problem in self.last_error)
+        return [f"{place}: not reloaded; the last good rules are in force (the server log and the Rules "
+                f"page say why)" for place in places]
+
     def watch(self, interval: float) -> None:
         """Polls every `interval` seconds on a background thread (idempotent); one per server process."""
         self._poller.start(interval)

@@ -2,10 +2,15 @@
 answer in the original (markup included), as LanguageTool does."""
 from __future__ import annotations
 
-import json
+import re
 from dataclasses import dataclass
 
+from postcheck import jsonbody
 from postcheck.engine.text import utf16_length
+
+# Half of a UTF-16 surrogate pair, which a JSON escape (\ud83d) can carry alone: json.loads joins only
+# whole pairs. It is not text: it cannot be encoded to answer with LanguageTool's offsets (a 500 before).
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 class AnnotationError(ValueError):
@@ -48,9 +53,10 @@ def plain(text: str) -> Annotated:
 def parse_annotation(data: str) -> Annotated:
     """`{"annotation": [{"text": "A "}, {"markup": "<b>"}, {"markup": "<p>", "interpretAs": "\\n\\n"}]}`"""
     try:
-        parsed = json.loads(data)
-    except (ValueError, TypeError):
-        raise AnnotationError("'data' must be JSON: {\"annotation\": [{\"text\": ...}, {\"markup\": ...}]}") from None
+        parsed = jsonbody.loads(data)
+    except (ValueError, TypeError) as exc:
+        reason = f" ({exc.msg})" if isinstance(exc, jsonbody.UnparseableJSON) else ""
+        raise AnnotationError("'data' must be JSON: {\"annotation\": [{\"text\": ...}, {\"markup\": ...}]}" + reason) from None
     items = parsed.get("annotation") if isinstance(parsed, dict) else None
     if not isinstance(items, list):
         raise AnnotationError("'data' needs an 'annotation' list")
@@ -81,4 +87,7 @@ def parse_annotation(data: str) -> Annotated:
             c_pos += n_c
         else:
             raise AnnotationError(f"annotation item {i} needs exactly one of 'text' or 'markup'")
+        if any(_LONE_SURROGATE.search(value) for value in item.values() if isinstance(value, str)):
+            raise AnnotationError(f"annotation item {i} holds half of a UTF-16 surrogate pair (\\uD800-\\uDFFF "
+                                  "without its other half), which is not text")
     return Annotated("".join(original), "".join(checked), tuple(segments))

@@ -1,4 +1,4 @@
 """The database: SQLAlchemy models, the engine and sessions, Alembic migrations, first-start seeding."""
-from postcheck.store.database import Store, StoreUnavailable, UnstorableText
+from postcheck.store.database import DatabaseFileChanged, Store, StoreUnavailable, UnstorableText
 
-__all__ = ["Store", "StoreUnavailable", "UnstorableText"]
+__all__ = ["DatabaseFileChanged", "Store", "StoreUnavailable", "UnstorableText"]

@@ -3,12 +3,16 @@ anything SQLAlchemy speaks) by `POSTCHECK_DATABASE_URL`."""
 from __future__ import annotations
 
 import logging
+import os
+import threading
 import time
 from contextlib import contextmanager
 from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy import create_engine, event, select, text, update
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import DBAPIError, OperationalError, StatementError
@@ -26,6 +30,11 @@ _MIGRATION_LOCK = 7_140_501
 
 class StoreUnavailable(RuntimeError):
     """The database cannot be reached (or answered with a connection-level error)."""
+
+
+class DatabaseFileChanged(StoreUnavailable):
+    """The SQLite file is gone, or was replaced by one that is not a postcheck database at this version.
+    Nothing is written until a good file is back at the path."""
 
 
 class UnstorableText(ValueError):
@@ -62,7 +71,8 @@ def _make_engine(url: str, connect_timeout: float) -> Engine:
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         memory = parsed.database in (None, "", ":memory:")
-        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 15},
+        # `timeout`: how long a write waits for another process's write lock before giving up (503).
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": connect_timeout},
                                poolclass=StaticPool if memory else None)
 
         @event.listens_for(engine, "connect")
@@ -86,15 +96,70 @@ class Store:
         self.url = url
         self.engine = make_engine(url, connect_timeout)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        parsed = make_url(url)
+        on_file = parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:")
+        self.file = Path(parsed.database).resolve() if on_file else None
+        self._file_identity: tuple[int, int] | None = None
+        self._file_lock = threading.Lock()
+        self._file_refused: str | None = None
 
     @property
     def backend(self) -> str:
         return self.engine.dialect.name
 
+    def check_file(self) -> None:
+        """SQLite: is the file at the path still the one this process opened (device and inode)?
+
+        A file deleted under a running server kept taking writes into the unlinked inode, acknowledged
+        and lost at the next start. So: no file, no writes (DatabaseFileChanged, a 503), and never a
+        connection that would create an empty one. A different file at the path (a backup put back) is
+        taken up when it is a postcheck database at this version: the old connections are dropped and
+        the next ones open the new file, with no restart. One stat() per transaction."""
+        if self.file is None:
+            return
+        try:
+            found = os.stat(self.file)
+        except FileNotFoundError:
+            self._refuse(f"the database file {self.file} is missing: no changes are saved until it is put back "
+                         f"(from a backup), which postcheck takes up without a restart")
+        identity = (found.st_dev, found.st_ino)
+        if identity == self._file_identity:
+            return
+        with self._file_lock:
+            if self._file_identity is None:
+                self._file_identity = identity  # the first look: this is the file opened
+                return
+            if identity == self._file_identity:
+                return
+            self.engine.dispose()  # connections to the old file go; new ones open the file at the path
+            if not self._at_current_version():
+                self._refuse(f"the database file {self.file} was replaced by one that is not a postcheck database "
+                             f"at this version: no changes are saved until the right file (or a backup) is back")
+            log.warning("the database file %s was replaced; postcheck now uses the new file", self.file)
+            self._file_identity = identity
+            self._file_refused = None
+
+    def _refuse(self, why: str):
+        if why != self._file_refused:  # said once in the log, not at every request
+            log.error("%s", why)
+            self._file_refused = why
+        raise DatabaseFileChanged("the database file is missing or was replaced (the server log says which)")
+
+    def _at_current_version(self) -> bool:
+        config = Config()
+        config.set_main_option("script_location", str(MIGRATIONS))
+        head = ScriptDirectory.from_config(config).get_current_head()
+        try:
+            with self.engine.connect() as connection:
+                return MigrationContext.configure(connection).get_current_revision() == head
+        except (OperationalError, DBAPIError):
+            return False
+
     @contextmanager
     def transaction(self):
         """A session in one transaction: committed on success, rolled back on any error. Connection
         failures become StoreUnavailable so callers can answer 503 instead of 500."""
+        self.check_file()
         try:
             with self._sessions.begin() as session:
                 yield session
@@ -130,6 +195,7 @@ class Store:
 
     def versions(self) -> tuple[int, int]:
         """(calendar_version, roster_version): the one query each process runs every few seconds."""
+        self.check_file()
         try:
             with self.engine.connect() as connection:
                 row = connection.execute(select(StoreState.calendar_version, StoreState.roster_version)
