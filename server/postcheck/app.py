@@ -79,6 +79,9 @@ def create_app(config=None) -> Flask:
         CORS(app, resources={r"/api/*": {"origins": settings["CORS_ORIGINS"]}}, always_send=False)
 
     app.config["RATELIMIT_STORAGE_URI"] = storage_uri(settings["RATELIMIT_STORAGE_URL"])
+    # Said for every app: the one Limiter is shared by every app in a process, and takes its on/off
+    # from the last app that set it.
+    app.config.setdefault("RATELIMIT_ENABLED", True)
     limiter.init_app(app)
 
     api = Api(app)

@@ -3,6 +3,8 @@ launch flags verified for tests/browser/), axe-core from tests/admin/axe/ (insta
 and a real postcheck server on a loopback port. Missing pieces skip locally and fail under CI."""
 from __future__ import annotations
 
+import contextlib
+
 import os
 import threading
 from pathlib import Path
@@ -30,21 +32,31 @@ def missing(reason: str):
     pytest.skip(reason)
 
 
-@pytest.fixture(scope="package")
-def chromium():
-    """One Playwright and one Chromium for the package, closed before tests/browser starts its own."""
+@contextlib.contextmanager
+def headless_chromium():
+    """One Playwright and one headless Chromium, closed on leaving; a skip (a failure under CI) that
+    says what to install when either is missing."""
     if not CHROMIUM.exists():
         missing(f"Chromium not found at {CHROMIUM} (apt-get install -y chromium)")
-    if not AXE.exists():
-        missing("axe-core is not installed: run `make admin-axe`")
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:
         missing("playwright is not installed: pip install -e '.[test]'")
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=LAUNCH_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+@pytest.fixture(scope="package")
+def chromium():
+    """One Playwright and one Chromium for the package, closed before tests/browser starts its own."""
+    if not AXE.exists():
+        missing("axe-core is not installed: run `make admin-axe`")
+    with headless_chromium() as browser:
         yield browser
-        browser.close()
 
 
 @pytest.fixture(scope="package")
