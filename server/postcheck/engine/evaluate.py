@@ -109,19 +109,30 @@ _FIRST_SPANS = 4 * MAX_SPANS_PER_WARNING
 _FIRST_FROM = 1000
 
 
+def _first_spans(find, find_first, scan: m.Scan, excluded: tuple[m.Span, ...], short: bool) -> list[m.Span]:
+    """`find`'s spans, or on a long text the first of them, enough to decide the underlines."""
+    if short:
+        return find(scan, excluded)
+    found, complete = find_first(scan, excluded, _FIRST_SPANS)
+    # The first spans decide the underlines when they hold one more underline than are kept: the
+    # spans after it start later still, so none can join the last kept underline.
+    if not complete and len(_merge(found, MAX_SPANS_PER_WARNING + 1)) <= MAX_SPANS_PER_WARNING:
+        found = find(scan, excluded)
+    return found
+
+
 def evaluate_rule(rule: CompiledRule, scan: m.Scan) -> list[m.Span] | None:
     """The spans this rule marks in the text (enough for `_merge`'s underlines, in order), or None when
-    it does not fire."""
+    it does not fire. Parts of the rule that say `underline: false` count for firing, not for marks."""
     excluded = tuple(rule.except_.find(scan)) if rule.except_ is not None else ()
+    match = rule.match
     short = len(scan.text) < _FIRST_FROM
-    if short:
-        found = rule.match.find(scan, excluded)
-    else:
-        found, complete = rule.match.find_first(scan, excluded, _FIRST_SPANS)
-        # The first spans decide the underlines when they hold one more underline than are kept: the
-        # spans after it start later still, so none can join the last kept underline.
-        if not complete and len(_merge(found, MAX_SPANS_PER_WARNING + 1)) <= MAX_SPANS_PER_WARNING:
-            found = rule.match.find(scan, excluded)
+    found = _first_spans(match.find, match.find_first, scan, excluded, short)
+    if found and match.hides:
+        # Only a rule that fires works out what to leave out. None left happens only when a `near` of
+        # a `near` pairs with nothing but the inner near's context words: the rule fires (as it always
+        # did), so it shows every word it found rather than none.
+        found = _first_spans(match.underlined, match.underlined_first, scan, excluded, short) or found
     if not found:
         return None
     if rule.unless is not None and (rule.unless.find(scan) if short else rule.unless.find_first(scan)[0]):

@@ -1,8 +1,10 @@
-"""Runs every rule's own examples: each `warn` example must make the rule fire (underlining exactly its
-`marks` when given) and each `pass` example must not; and the same for every learned card's examples
-against the model. One test and `postcheck rules test` both use it."""
+"""Runs every rule's own examples: each `warn` example must make the rule fire, underlining exactly its
+`marks` (which every rule's `warn` example must give, so the words a rule underlines are pinned), and
+each `pass` example must not fire; and the same for every learned card's examples against the model
+(their `marks` checked when given). One test and `postcheck rules test` both use it."""
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 
 from postcheck.engine import matchers as m
@@ -52,8 +54,14 @@ def run_rule_examples(ruleset: RuleSet, rule: CompiledRule) -> list[ExampleResul
             if kind == "pass" and fired:
                 results.append(ExampleResult(rule.id, kind, draft.text, False, "should pass but warned"))
                 continue
-            if kind == "warn" and "marks" in example:
-                marked = [draft.text[s:e] for s, e in _merge(spans)]
+            if kind == "warn":
+                # As the check answers: a whole-post rule underlines nothing.
+                marked = [] if rule.whole_post else [draft.text[s:e] for s, e in _merge(spans)]
+                if "marks" not in example:
+                    results.append(ExampleResult(rule.id, kind, draft.text, False,
+                                                 "has no marks: list the words at fault, which it must underline "
+                                                 f"(it underlines {json.dumps(marked, ensure_ascii=False)})"))
+                    continue
                 if sorted(marked) != sorted(example["marks"]):
                     results.append(ExampleResult(rule.id, kind, draft.text, False,
                                                  f"underlines {marked}, expected {example['marks']}"))

@@ -222,6 +222,10 @@ class Matcher:
     # and its id there; parents use them to skip a child without calling it.
     gate: PatternGate | None = None
     gate_id: int | None = None
+    # Whether a part in this tree says `underline: false`: then the words a warning underlines
+    # (`underlined`) are fewer than those the matcher finds. Finding, and so whether a rule fires,
+    # never depends on it.
+    hides: bool = False
 
     def find(self, scan: Scan, excluded: tuple[Span, ...] = ()) -> list[Span]:
         """The spans this matcher finds, leaving out any that overlap `excluded` (a rule's `except`
@@ -255,6 +259,28 @@ class Matcher:
 
     def _find(self, scan: Scan, excluded: tuple[Span, ...]) -> list[Span]:  # pragma: no cover - abstract
         raise NotImplementedError
+
+    def underlined(self, scan: Scan, excluded: tuple[Span, ...] = ()) -> list[Span]:
+        """The spans of `find` a warning underlines: all of them, less those that only parts saying
+        `underline: false` found (the context around the words at fault)."""
+        if not self.hides:
+            return self.find(scan, excluded)
+        key = ("underlined", self, excluded)
+        cached = scan.cache.get(key)
+        if cached is None:
+            cached = scan.cache[key] = self._underlined(scan, excluded)
+        return cached
+
+    def underlined_first(self, scan: Scan, excluded: tuple[Span, ...] = (),
+                         limit: int = 1) -> tuple[list[Span], bool]:
+        """`underlined` as `find_first` is to `find`: its first spans, at least `limit` or all, and
+        whether they are all."""
+        if not self.hides:
+            return self.find_first(scan, excluded, limit)
+        return self.underlined(scan, excluded), True
+
+    def _underlined(self, scan: Scan, excluded: tuple[Span, ...]) -> list[Span]:
+        return self.find(scan, excluded)  # only combinations hide parts
 
 
 class LeafMatcher(Matcher):
@@ -453,20 +479,47 @@ class NearMatcher(Matcher):
     second: Matcher
     within: int
     ordered: bool = False
+    # Whether each side's words are underlined (`underline: false` on a side makes it context).
+    underline: tuple[bool, bool] = (True, True)
+
+    def __post_init__(self):
+        self.hides = not all(self.underline) or self.first.hides or self.second.hides
 
     def _find(self, scan: Scan, excluded: tuple[Span, ...]) -> list[Span]:
+        # A near that hides something keeps its sides for `underlined`; any other never needs them again.
+        a_hits, b_hits = self._sides(scan, excluded) if self.hides else self._pair(scan, excluded)
+        return sorted(a_hits | b_hits)
+
+    def _underlined(self, scan: Scan, excluded: tuple[Span, ...]) -> list[Span]:
+        # Each underlined side's spans that have a partner, less what that side itself hides.
+        shown: set[Span] = set()
+        for side, paired, underline in zip((self.first, self.second), self._sides(scan, excluded), self.underline):
+            if underline:
+                shown.update(paired.intersection(side.underlined(scan, excluded)) if side.hides else paired)
+        return sorted(shown)
+
+    def _sides(self, scan: Scan, excluded: tuple[Span, ...]) -> tuple[set[Span], set[Span]]:
+        """The spans of each side that have a partner on the other side within reach."""
+        key = ("sides", self, excluded)
+        sides = scan.cache.get(key)
+        if sides is None:
+            sides = scan.cache[key] = self._pair(scan, excluded)
+        return sides
+
+    def _pair(self, scan: Scan, excluded: tuple[Span, ...]) -> tuple[set[Span], set[Span]]:
+        a_hits: set[Span] = set()
+        b_hits: set[Span] = set()
         a_spans = self.first.find(scan, excluded)
         if not a_spans:
-            return []
+            return a_hits, b_hits
         b_spans = self.second.find(scan, excluded)
         if not b_spans:
-            return []
+            return a_hits, b_hits
         # Sorted by word position, so each side finds its partners by bisection, not by trying all pairs.
         # (Spans come sorted from every matcher: sorting them again costs one pass.)
         starts, word_of = scan.word_starts(), bisect.bisect_right
         b_spans = sorted(b_spans)
         b_keys = [word_of(starts, s) for s, _e in b_spans]
-        hits: set[Span] = set()
         for a in a_spans:
             a_word = word_of(starts, a[0])
             lo = bisect.bisect_left(b_keys, a_word if self.ordered else a_word - self.within)
@@ -474,16 +527,26 @@ class NearMatcher(Matcher):
             if lo < hi:
                 partners = [b for b in b_spans[lo:hi] if b != a]
                 if partners:
-                    hits.add(a)
-                    hits.update(partners)
-        return sorted(hits)
+                    a_hits.add(a)
+                    b_hits.update(partners)
+        return a_hits, b_hits
 
 
 @dataclass(eq=False)
 class AnyMatcher(Matcher):
     children: Sequence[Matcher]
 
+    def __post_init__(self):
+        self.hides = any(child.hides for child in self.children)
+
     def _find(self, scan: Scan, excluded: tuple[Span, ...]) -> list[Span]:
+        return self._union(scan, excluded, False)
+
+    def _underlined(self, scan: Scan, excluded: tuple[Span, ...]) -> list[Span]:
+        return self._union(scan, excluded, True)
+
+    def _union(self, scan: Scan, excluded: tuple[Span, ...], underlined: bool) -> list[Span]:
+        """Every child's spans (`find`'s, or `underlined`'s), together."""
         spans: list[Span] = []
         gate = opened = None
         for child in self.children:
@@ -493,14 +556,25 @@ class AnyMatcher(Matcher):
                     opened = scan.opened(gate)
                 if opened is not None and child.gate_id not in opened:
                     continue
-            spans.extend(child.find(scan, excluded))
+            spans.extend(child.underlined(scan, excluded) if underlined else child.find(scan, excluded))
         return sorted(set(spans))
 
     def _find_first(self, scan: Scan, excluded: tuple[Span, ...], limit: int) -> tuple[list[Span], bool]:
+        return self._each_first(scan, excluded, limit, "find_first")
+
+    def underlined_first(self, scan: Scan, excluded: tuple[Span, ...] = (),
+                         limit: int = 1) -> tuple[list[Span], bool]:
+        if not self.hides:
+            return self.find_first(scan, excluded, limit)
+        # A child that hides nothing still stops early; one that hides gives all its underlines.
+        return self._each_first(scan, excluded, limit, "underlined_first")
+
+    def _each_first(self, scan: Scan, excluded: tuple[Span, ...], limit: int, method: str) -> tuple[list[Span], bool]:
+        """Every child's first spans (`find_first`'s or `underlined_first`'s), together."""
         spans: list[Span] = []
         complete = True
         for child in self.children:  # (a child the gate shuts answers at once)
-            found, whole = child.find_first(scan, excluded, limit)
+            found, whole = getattr(child, method)(scan, excluded, limit)
             spans.extend(found)
             complete = complete and whole
         spans = sorted(set(spans))
@@ -514,6 +588,13 @@ class AnyMatcher(Matcher):
 @dataclass(eq=False)
 class AllMatcher(Matcher):
     children: Sequence[Matcher]
+    # Whether each part's words are underlined (`underline: false` on a part makes it context).
+    underline: tuple[bool, ...] | None = None
+
+    def __post_init__(self):
+        if self.underline is None:
+            self.underline = (True,) * len(self.children)
+        self.hides = not all(self.underline) or any(child.hides for child in self.children)
 
     def _find(self, scan: Scan, excluded: tuple[Span, ...]) -> list[Span]:
         spans: list[Span] = []
@@ -522,6 +603,15 @@ class AllMatcher(Matcher):
             if not found:
                 return []
             spans.extend(found)
+        return sorted(set(spans))
+
+    def _underlined(self, scan: Scan, excluded: tuple[Span, ...]) -> list[Span]:
+        if not self.find(scan, excluded):
+            return []
+        spans: list[Span] = []
+        for child, underline in zip(self.children, self.underline):
+            if underline:
+                spans.extend(child.underlined(scan, excluded))
         return sorted(set(spans))
 
 

@@ -14,7 +14,7 @@ from postcheck.engine.literal_scan import LiteralScanner
 from postcheck.engine.organisation import Organisation
 from postcheck.engine.pattern_gate import PatternGate
 from postcheck.engine.prefilter import combine_alternatives
-from postcheck.engine.schema import applies_when
+from postcheck.engine.schema import UNDERLINE, applies_when
 
 # A group that repeats something which itself repeats, e.g. (a+)+ or (\w+\s?)*: the classic shape of
 # catastrophic backtracking. Rule patterns of that shape are refused at load.
@@ -170,12 +170,14 @@ class _Compiler:
                 raise RuleCompileError(f"{where}: no detector named '{name}' (known: {', '.join(sorted(self.detectors))})")
             return m.FunctionMatcher(name, self.detectors[name])
         if "near" in node:
-            first, second = (self.node(s, f"{where}.near[{i}]") for i, s in enumerate(node["near"]))
-            return m.NearMatcher(first, second, node["within"], bool(node.get("ordered", False)))
+            first, second = (self.node(_bare(s), f"{where}.near[{i}]") for i, s in enumerate(node["near"]))
+            return m.NearMatcher(first, second, node["within"], bool(node.get("ordered", False)),
+                                 underline=_underlined_parts(node["near"]))
         if "any" in node:
             return m.AnyMatcher(tuple(self.node(c, f"{where}.any[{i}]") for i, c in enumerate(node["any"])))
         if "all" in node:
-            return m.AllMatcher(tuple(self.node(c, f"{where}.all[{i}]") for i, c in enumerate(node["all"])))
+            return m.AllMatcher(tuple(self.node(_bare(c), f"{where}.all[{i}]") for i, c in enumerate(node["all"])),
+                                underline=_underlined_parts(node["all"]))
         if "not" in node:
             return m.NotMatcher(self.node(node["not"], f"{where}.not"))
         raise RuleCompileError(f"{where}: unknown matcher")  # the schema makes this unreachable
@@ -190,6 +192,16 @@ class _Compiler:
             else:
                 self._shared[key] = self._scanned(m.build_word_list(words, self.word_index))
         return self._shared[key]
+
+
+def _bare(part: Mapping) -> Mapping:
+    """A part of a `near` or an `all` without its `underline`: whether it is underlined is its parent's
+    business, so the same matcher serves both (and is shared with every other use of it)."""
+    return {k: v for k, v in part.items() if k != UNDERLINE}
+
+
+def _underlined_parts(parts: list) -> tuple[bool, ...]:
+    return tuple(part.get(UNDERLINE, True) for part in parts)
 
 
 def _requirements(matcher: m.Matcher, leaf) -> tuple[frozenset, ...] | None:

@@ -32,8 +32,15 @@ def _string_list(value, where):
     return value
 
 
-def validate_node(node, path="match"):
-    """Checks one matcher tree and returns it in a normal form (lists where lists are allowed)."""
+# Said on a part of a `near` or an `all`: `underline: false` makes that part context. The rule still
+# needs it to match, but its words are not underlined (a warning underlines only the words at fault:
+# the threat, not the "estate" it is near).
+UNDERLINE = "underline"
+
+
+def validate_node(node, path="match", part=False):
+    """Checks one matcher tree and returns it in a normal form (lists where lists are allowed).
+    `part`: the node is one of the parts of a `near` or an `all`, which alone may say `underline`."""
     if isinstance(node, list):  # a bare list means "any of these"
         node = {"any": node}
     if not isinstance(node, dict):
@@ -42,7 +49,12 @@ def validate_node(node, path="match"):
     if len(kinds) != 1:
         raise ValidationError(f"{path}: needs exactly one of {', '.join(NODE_KINDS)}, found {kinds or 'none'}")
     kind = kinds[0]
-    unknown = set(node) - {kind} - _NODE_OPTIONS[kind]
+    if UNDERLINE in node:
+        if not part:
+            raise ValidationError(f"{path}: '{UNDERLINE}' goes only on one of the parts of a 'near' or an 'all'")
+        if not isinstance(node[UNDERLINE], bool):
+            raise ValidationError(f"{path}.{UNDERLINE} must be true or false")
+    unknown = set(node) - {kind, UNDERLINE} - _NODE_OPTIONS[kind]
     if unknown:
         raise ValidationError(f"{path}: unknown option(s) {sorted(unknown)} for '{kind}'")
     out = dict(node)
@@ -60,15 +72,27 @@ def validate_node(node, path="match"):
         within = node.get("within")
         if not isinstance(within, int) or isinstance(within, bool) or not 0 <= within <= 50:
             raise ValidationError(f"{path}.near needs 'within': a whole number of words from 0 to 50")
-        out["near"] = [validate_node(s, f"{path}.near[{i}]") for i, s in enumerate(sides)]
+        out["near"] = [validate_node(s, f"{path}.near[{i}]", part=True) for i, s in enumerate(sides)]
+        _some_part_underlined(out["near"], f"{path}.near")
     elif kind in ("any", "all"):
         children = node[kind]
         if not isinstance(children, list) or not children:
             raise ValidationError(f"{path}.{kind} needs a non-empty list of matchers")
-        out[kind] = [validate_node(c, f"{path}.{kind}[{i}]") for i, c in enumerate(children)]
+        out[kind] = [validate_node(c, f"{path}.{kind}[{i}]", part=kind == "all") for i, c in enumerate(children)]
+        if kind == "all":
+            _some_part_underlined(out["all"], f"{path}.all")
     elif kind == "not":
         out["not"] = validate_node(node["not"], f"{path}.not")
     return out
+
+
+def _some_part_underlined(parts, path):
+    """A warning must show some words: when parts say `underline: false`, one with words must be left
+    (a `not` part has none)."""
+    if any(p.get(UNDERLINE) is False for p in parts) and \
+            not any(p.get(UNDERLINE, True) and "not" not in p for p in parts):
+        raise ValidationError(f"{path}: every part says '{UNDERLINE}: false', so the warning would underline "
+                              "nothing; leave the words at fault underlined")
 
 
 class NodeField(fields.Field):
