@@ -1,5 +1,6 @@
 """Outcome reports from the extension, kept as counts per day: how often each warning was shown, led to
-an edit, was posted anyway or was reported wrong. No draft text and no handle ever reach this module."""
+an edit, was posted anyway or was reported wrong, and how often a post went out unchecked. No draft
+text and no handle ever reach this module."""
 from __future__ import annotations
 
 import datetime as dt
@@ -8,28 +9,37 @@ from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from postcheck.store.database import Store
-from postcheck.store.models import OutcomeComment, OutcomeCount
+from postcheck.store.models import ExtensionCount, OutcomeComment, OutcomeCount
 
-# "silent": found at Post during a silent pilot (the extension's rollout mode), so never shown.
+# What happened to a warning. "silent": found at Post during a silent pilot (the extension's rollout
+# mode), so never shown.
 OUTCOMES = ("shown", "edited", "posted_anyway", "reported_wrong", "silent")
+# What happened to a post, with no warning to name, so no rule and no category: "unchecked", it went
+# out with no verdict (the server or the extension's service worker did not answer within the wait).
+NO_RULE_OUTCOMES = ("unchecked",)
 _KEY = ("rule", "category", "outcome", "platform", "account_type", "extension_version", "source")
 # Who warned: a rule, the learned model, or a rule the model agreed with.
 SOURCES = ("rules", "model", "both")
+PLATFORMS = ("twitter", "facebook", "other")
 
 
 def record(store: Store, report: dict, day: dt.date) -> None:
     """Adds one to the day's count for this report (a race between processes retries as an update)."""
-    key = {name: report[name] for name in _KEY if name != "source"}
-    key["source"] = report.get("source", "rules")
+    if report["outcome"] in NO_RULE_OUTCOMES:
+        table = ExtensionCount
+        key = {name: report[name] for name in ("outcome", "platform", "extension_version")}
+    else:
+        table = OutcomeCount
+        key = {name: report[name] for name in _KEY if name != "source"}
+        key["source"] = report.get("source", "rules")
     for _attempt in range(3):
         try:
             with store.transaction() as session:
                 bumped = session.execute(
-                    update(OutcomeCount).where(OutcomeCount.day == day,
-                                               *[getattr(OutcomeCount, k) == v for k, v in key.items()])
-                    .values(count=OutcomeCount.count + 1))
+                    update(table).where(table.day == day, *[getattr(table, k) == v for k, v in key.items()])
+                    .values(count=table.count + 1))
                 if bumped.rowcount == 0:
-                    session.add(OutcomeCount(day=day, count=1, **key))
+                    session.add(table(day=day, count=1, **key))
                 if report.get("comment"):
                     session.add(OutcomeComment(day=day, rule=report["rule"], category=report["category"],
                                                comment=report["comment"]))
@@ -49,6 +59,10 @@ def summary(store: Store, start: dt.date, end: dt.date, by: str) -> dict:
             .where(OutcomeCount.day >= start, OutcomeCount.day <= end)
             .group_by(group, OutcomeCount.category, OutcomeCount.outcome, OutcomeCount.day,
                       OutcomeCount.source)).all()
+        unchecked = session.execute(
+            select(ExtensionCount.day, ExtensionCount.platform, func.sum(ExtensionCount.count))
+            .where(ExtensionCount.day >= start, ExtensionCount.day <= end, ExtensionCount.outcome == "unchecked")
+            .group_by(ExtensionCount.day, ExtensionCount.platform)).all()
         comments = session.execute(
             select(OutcomeComment.day, OutcomeComment.rule, OutcomeComment.category, OutcomeComment.comment)
             .where(OutcomeComment.day >= start, OutcomeComment.day <= end)
@@ -56,6 +70,8 @@ def summary(store: Store, start: dt.date, end: dt.date, by: str) -> dict:
     items: dict[str, dict] = {}
     learned = {"model": dict.fromkeys(OUTCOMES, 0), "both": dict.fromkeys(OUTCOMES, 0)}
     for name, category, outcome, day, source, count in rows:
+        if outcome not in OUTCOMES:
+            continue  # written by a newer server sharing the database during a rollout
         item = items.setdefault(name, {"key": name, "category": category, "totals": dict.fromkeys(OUTCOMES, 0),
                                        "by_source": {s: dict.fromkeys(OUTCOMES, 0) for s in SOURCES}, "days": {}})
         item["totals"][outcome] += int(count)
@@ -72,4 +88,17 @@ def summary(store: Store, start: dt.date, end: dt.date, by: str) -> dict:
             "items": sorted(items.values(), key=lambda i: -i["totals"]["shown"]),
             # Learned warnings, counted apart: those the model gave alone, and rules' warnings it agreed with.
             "learned": learned,
+            # Posts that went out with no verdict: they belong to no rule, so they are counted apart.
+            "unchecked": _unchecked(unchecked),
             "comments": [{"day": d.isoformat(), "rule": r, "category": c, "comment": t} for d, r, c, t in comments]}
+
+
+def _unchecked(rows) -> dict:
+    """{total, by_platform, days: [{day, count}]} from (day, platform, count) rows."""
+    by_platform = dict.fromkeys(PLATFORMS, 0)
+    days: dict[str, int] = {}
+    for day, platform, count in rows:
+        by_platform[platform] = by_platform.get(platform, 0) + int(count)
+        days[day.isoformat()] = days.get(day.isoformat(), 0) + int(count)
+    return {"total": sum(by_platform.values()), "by_platform": by_platform,
+            "days": [{"day": d, "count": n} for d, n in sorted(days.items())]}

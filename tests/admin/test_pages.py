@@ -75,6 +75,19 @@ def test_outcomes_page_counts_sorts_and_charts(admin_app, signed_in):
     assert bad.status_code == 422 and field_error(bad.get_data(as_text=True), "from")
 
 
+def test_outcomes_page_counts_posts_that_went_out_unchecked_apart(admin_app, signed_in):
+    store, today = admin_app.extensions["postcheck"].store, dt.datetime.now(dt.timezone.utc).date()
+    page = signed_in.get("/admin/outcomes").get_data(as_text=True)
+    assert "Posts that went out unchecked" in page and 'id="unchecked-none"' in page
+    for platform in ("twitter", "twitter", "facebook"):
+        record(store, {"outcome": "unchecked", "platform": platform, "extension_version": "1.0.0"}, today)
+    page = signed_in.get("/admin/outcomes").get_data(as_text=True)
+    table = page[page.index('id="unchecked-counts"'):]
+    assert re.findall(r"<td>(\d+)</td>", table.split("</table>")[0]) == ["3", "2", "1", "0"]
+    assert "No reports about warnings between" in page  # no rule's row: these belong to none
+    assert "<code>unchecked</code>" not in page
+
+
 def test_audit_log_filters_by_entity_actor_and_date(admin_app, signed_in):
     post_form(signed_in, "/admin/roster/roles/new", {"name": "Chair of Planning"})
     everything = signed_in.get("/admin/audit").get_data(as_text=True)

@@ -111,21 +111,48 @@ def _serve_fixture(route):
 class Browser:
     """One Chromium profile with the extension loaded, and what the tests need to drive it."""
 
-    def __init__(self, context, worker):
+    def __init__(self, context, worker, settle_policy: bool = True):
         self.context = context
         self.worker = worker
         self.extension_id = worker.url.split("/")[2]
         self.feedback = []  # the JSON bodies the extension sent to /api/v1/feedback
         self.feedback_raw = []
         self.feedback_status = []  # the server's answer to each report
+        self._worker_stopped = False
         self._routes = []
         self._listeners = []
         for pattern in ("https://x.com/**", "https://www.facebook.com/**", "https://forms.example.test/**"):
             context.route(pattern, _serve_fixture)
         context.route("http://127.0.0.1:*/api/v1/feedback", self._record_feedback)
         # Chromium's first chrome.storage.managed read after launch takes seconds; a person's browser
-        # has done it long before they post, so the tests let it happen before they start typing.
-        worker.evaluate("() => chrome.storage.managed.get(null).catch(() => null)")
+        # has usually done it long before they post, so the tests let it happen before they start
+        # typing, except those about the first moments after the browser starts (settle_policy=False).
+        if settle_policy:
+            worker.evaluate("() => chrome.storage.managed.get(null).catch(() => null)")
+
+    def _service_workers(self, page, command: str, params: dict | None = None) -> None:
+        cdp = self.context.new_cdp_session(page)
+        try:
+            cdp.send("ServiceWorker.enable")
+            cdp.send(command, params or {})
+        finally:
+            cdp.detach()
+
+    def stop_worker(self, page) -> None:
+        """Stops the extension's service worker as Chromium stops an idle one, through the DevTools
+        protocol; a message to the extension starts it again. (Its DevTools target, and so
+        self.worker, stays the same; an evaluate waits while it is stopped.)"""
+        self._service_workers(page, "ServiceWorker.stopAllWorkers")
+        self._worker_stopped = True
+
+    def _start_worker(self) -> None:
+        page = self.context.new_page()
+        try:
+            self._service_workers(page, "ServiceWorker.startWorker",
+                                  {"scopeURL": f"chrome-extension://{self.extension_id}/"})
+        finally:
+            page.close()
+        self._worker_stopped = False
 
     def _record_feedback(self, route):
         """Records each report, then passes it to the real server so the tests prove it is accepted."""
@@ -160,6 +187,8 @@ class Browser:
         for handler in self._listeners:
             self.context.remove_listener("request", handler)
         self._routes, self._listeners = [], []
+        if self._worker_stopped:  # a test stopped it and nothing woke it: the next test needs it
+            self._start_worker()
         self.feedback.clear()
         self.feedback_raw.clear()
         self.feedback_status.clear()
@@ -170,12 +199,12 @@ class Browser:
         return page
 
 
-def _start_browser(playwright, profile_dir: Path) -> Browser:
+def _start_browser(playwright, profile_dir: Path, settle_policy: bool = True) -> Browser:
     context = playwright.chromium.launch_persistent_context(
         str(profile_dir), executable_path=str(CHROMIUM), headless=True, args=LAUNCH_ARGS,
         viewport={"width": 1200, "height": 900})
     worker = context.service_workers[0] if context.service_workers else context.wait_for_event("serviceworker")
-    return Browser(context, worker)
+    return Browser(context, worker, settle_policy)
 
 
 @pytest.fixture(scope="session")
@@ -199,11 +228,13 @@ def launch(shared_browser, postcheck_url):
 
 @pytest.fixture()
 def fresh_browser(playwright_session, tmp_path, postcheck_url):
-    """A browser of its own, started by the test (after it has written a managed policy, say)."""
+    """A browser of its own, started by the test (after it has written a managed policy, say). With
+    settle_policy=False the test starts in the browser's first seconds, when Chromium is still reading
+    IT's policy and the extension's settings are not known yet."""
     started = []
 
-    def _start(server_url: str | None = None, **local_settings) -> Browser:
-        browser = _start_browser(playwright_session, tmp_path / "profile")
+    def _start(server_url: str | None = None, settle_policy: bool = True, **local_settings) -> Browser:
+        browser = _start_browser(playwright_session, tmp_path / "profile", settle_policy)
         started.append(browser)
         browser.set_local_settings(serverUrl=server_url or postcheck_url, **local_settings)
         return browser

@@ -8,9 +8,19 @@ FB_COMMENT_COMPOSER = '#comment-editor'
 FB_POST = 'div[aria-label="Post"][role="button"]'
 
 BADGE = 'postcheck-ui[data-postcheck="badge"] .badge'
-DIALOG = 'postcheck-ui[data-postcheck="dialog"] [role="dialog"]'
+UNDERLINES_HOST = 'postcheck-ui[data-postcheck="underlines"]'
+MARK = f'{UNDERLINES_HOST} .mark'
+# The card an underline opens on hover or click (issue 20, item 1).
+CARD = f'{UNDERLINES_HOST} .tip'
+DIALOG_HOST = 'postcheck-ui[data-postcheck="dialog"]'
+# The warning before Post interrupts, so it is an alertdialog (issue 20, item 9).
+DIALOG = f'{DIALOG_HOST} [role="alertdialog"]'
 EDIT = f'{DIALOG} [data-action="edit"]'
 POST_ANYWAY = f'{DIALOG} [data-action="post-anyway"]'
+DIALOG_SUMMARY = f'{DIALOG} [data-part="summary"]'
+DIALOG_FOOTER = f'{DIALOG} [data-part="footer"]'
+TICK = f'{DIALOG} [data-action="tick"]'
+WHY = f'{DIALOG} [data-action="why"]'
 
 
 def type_draft(page, composer: str, text: str) -> None:

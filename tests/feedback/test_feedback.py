@@ -1,11 +1,12 @@
 """Outcome reports: counted per day in a real database (SQLite and PostgreSQL), never with text."""
+import datetime as dt
 import logging
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import inspect, select, text
 
 from postcheck.limits import limiter
-from postcheck.store.models import OutcomeComment, OutcomeCount
+from postcheck.store.models import ExtensionCount, OutcomeComment, OutcomeCount
 
 REPORT = {"rule": "offensive.strong-language", "category": "offensive", "outcome": "shown",
           "platform": "twitter", "account_type": "personal", "extension_version": "0.1.0"}
@@ -129,3 +130,107 @@ def test_learned_warnings_are_counted_apart(api, comms):
 ])
 def test_a_source_that_does_not_fit_the_warning_is_422(api, changes):
     assert post(api, **changes).status_code == 422
+
+
+# ------------------------------------------------------------------------- posts that went out unchecked
+
+UNCHECKED = {"outcome": "unchecked", "platform": "twitter", "extension_version": "0.1.0"}
+
+
+def test_an_unchecked_post_is_counted_without_a_rule(api, comms):
+    for platform in ("twitter", "twitter", "facebook"):
+        assert api.post("/api/v1/feedback", json={**UNCHECKED, "platform": platform}).status_code == 202
+    assert post(api).status_code == 202  # a warning's report beside them
+    body = api.get("/api/v1/feedback/summary", headers=comms).get_json()
+    today = dt.datetime.now(dt.timezone.utc).date().isoformat()
+    assert body["unchecked"] == {"total": 3, "by_platform": {"twitter": 2, "facebook": 1, "other": 0},
+                                 "days": [{"day": today, "count": 3}]}
+    [item] = body["items"]  # counted apart: no rule's row gains or loses anything
+    assert item["key"] == "offensive.strong-language" and sum(item["totals"].values()) == 1
+    by_category = api.get("/api/v1/feedback/summary?by=category", headers=comms).get_json()
+    assert by_category["unchecked"]["total"] == 3 and [i["key"] for i in by_category["items"]] == ["offensive"]
+    earlier = api.get("/api/v1/feedback/summary?from=2026-01-01&to=2026-01-31", headers=comms).get_json()
+    assert earlier["unchecked"] == {"total": 0, "by_platform": {"twitter": 0, "facebook": 0, "other": 0}, "days": []}
+
+
+@pytest.mark.parametrize("field", ["rule", "category"])
+def test_an_unchecked_report_naming_a_rule_is_422(api, field):
+    response = api.post("/api/v1/feedback", json={**UNCHECKED, field: REPORT[field]})
+    assert response.status_code == 422
+    assert "belongs to no rule" in response.get_json()["errors"]["json"][field][0]
+
+
+@pytest.mark.parametrize("outcome", ["shown", "edited", "posted_anyway", "reported_wrong", "silent"])
+@pytest.mark.parametrize("field", ["rule", "category"])
+def test_every_other_outcome_still_needs_a_rule_and_a_category(api, store_app, outcome, field):
+    report = {k: v for k, v in REPORT.items() if k != field}
+    response = api.post("/api/v1/feedback", json={**report, "outcome": outcome})
+    assert response.status_code == 422
+    assert field in response.get_json()["errors"]["json"]
+    with store_app.extensions["postcheck"].store.transaction() as session:
+        assert session.scalars(select(OutcomeCount)).all() == []
+        assert session.scalars(select(ExtensionCount)).all() == []
+
+
+def test_an_unchecked_report_keeps_only_the_day_platform_and_version(api, store_app):
+    marker = "UNCHECKED-draft-text-5521"
+    response = api.post("/api/v1/feedback", json={**UNCHECKED, "platform": "facebook", "account_type": "council",
+                                                  "source": "model", "comment": marker, "text": marker})
+    assert response.status_code == 202
+    with store_app.extensions["postcheck"].store.transaction() as session:
+        [row] = session.scalars(select(ExtensionCount)).all()
+        assert (row.outcome, row.platform, row.extension_version, row.count) == ("unchecked", "facebook", "0.1.0", 1)
+        assert session.scalars(select(OutcomeCount)).all() == [] and session.scalars(select(OutcomeComment)).all() == []
+        assert marker not in repr(vars(row))
+
+
+def test_unchecked_posts_share_a_row_per_day_and_key_on_both_backends(store_app):
+    from postcheck.outcomes import record
+    store = store_app.extensions["postcheck"].store
+    day = dt.date(2026, 11, 2)
+    for _ in range(3):
+        record(store, {**UNCHECKED}, day)
+    record(store, {**UNCHECKED, "extension_version": "0.2.0"}, day)
+    record(store, {**UNCHECKED}, day + dt.timedelta(days=1))
+    with store.transaction() as session:
+        rows = sorted((r.day, r.extension_version, r.count) for r in session.scalars(select(ExtensionCount)))
+    assert rows == [(day, "0.1.0", 3), (day, "0.2.0", 1), (day + dt.timedelta(days=1), "0.1.0", 1)]
+
+
+def test_migration_0006_adds_the_table_and_keys_it(store_app):
+    store = store_app.extensions["postcheck"].store
+    inspector = inspect(store.engine)
+    assert "extension_counts" in inspector.get_table_names()
+    columns = {c["name"]: c for c in inspector.get_columns("extension_counts")}
+    assert set(columns) == {"id", "day", "outcome", "platform", "extension_version", "count"}
+    assert not any(c["nullable"] for name, c in columns.items() if name != "id")
+    [unique] = inspector.get_unique_constraints("extension_counts")
+    assert unique["column_names"] == ["day", "outcome", "platform", "extension_version"]
+    # No rule, no category, no comment, no text column: the table can hold nothing but counts.
+    assert not {"rule", "category", "comment", "text", "handle"} & set(columns)
+    with store.engine.connect() as connection:
+        assert connection.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0006"
+
+
+def test_a_newer_servers_outcome_in_the_shared_table_does_not_break_the_summary(api, comms, store_app):
+    # During a rollout an older server reads rows a newer one wrote; this one must not fail on them either.
+    post(api)
+    with store_app.extensions["postcheck"].store.transaction() as session:
+        session.add(OutcomeCount(day=dt.datetime.now(dt.timezone.utc).date(), rule=REPORT["rule"], category="offensive",
+                                 outcome="from_the_future", platform="twitter", account_type="personal",
+                                 extension_version="9.0.0", source="rules", count=4))
+    response = api.get("/api/v1/feedback/summary", headers=comms)
+    assert response.status_code == 200
+    assert response.get_json()["items"][0]["totals"]["shown"] == 1
+
+
+def test_the_document_states_the_unchecked_outcome(api):
+    document = api.get("/api/v1/openapi.json").get_json()
+    body = document["paths"]["/api/v1/feedback"]["post"]["requestBody"]["content"]["application/json"]["schema"]
+    schema = document["components"]["schemas"][body["$ref"].split("/")[-1]] if "$ref" in body else body
+    assert "unchecked" in schema["properties"]["outcome"]["enum"]
+    assert schema["required"] == ["outcome"], "rule and category are optional in the document"
+    for field in ("rule", "category"):
+        assert "except `unchecked`" in schema["properties"][field]["description"]
+    assert "unchecked" in document["paths"]["/api/v1/feedback"]["post"]["summary"] + \
+        document["paths"]["/api/v1/feedback"]["post"]["description"]

@@ -37,7 +37,8 @@ SEED = 17
 # 429, 5xx), each for a rule the document states in words because a JSON Schema cannot:
 EXPECTED_BEYOND_THE_SCHEMA = {
     # the rule reported on must be one in force, with its own category and source: rules are data,
-    # reloaded while the server runs;
+    # reloaded while the server runs; and rule and category are needed with every outcome but
+    # `unchecked`, and refused with it;
     ("POST", "/api/v1/feedback"): [422],
     # the kind and the scope must fit (a parliamentary by-election names one constituency), and a
     # polling day may be typed the UK way;

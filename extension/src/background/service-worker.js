@@ -9,14 +9,15 @@ if (typeof importScripts === "function") {
 const { readSettings, buildFeedback, checkDraft, sendFeedback, rolloutBehaviour } = globalThis.postcheck;
 
 async function handle(message, sender) {
-  const { values } = await readSettings(chrome.storage);
+  const settings = await readSettings(chrome.storage);
+  const { values } = settings;
   switch (message && message.type) {
     case "check":
       // Also enforced here, so a content script from before a policy change cannot send a draft.
       if (!rolloutBehaviour(values.rolloutMode).check) return { status: "unavailable", reason: "off" };
       return checkDraft(message.draft, values);
     case "settings":
-      return readSettings(chrome.storage);
+      return settings;
     case "feedback": {
       if (!values.reportOutcomes || !rolloutBehaviour(values.rolloutMode).check) return { sent: 0 };
       const version = chrome.runtime.getManifest().version;
@@ -37,6 +38,10 @@ chrome.runtime.onMessage.addListener((message, sender, sendResponse) => {
   handle(message, sender).then(sendResponse, () => sendResponse({ status: "unavailable", reason: "internal" }));
   return true; // the answer is sent asynchronously
 });
+
+// Started with the browser, so the first page need not wait for the worker to start, and the
+// settings read begun (Chromium takes seconds over the first read of IT's policy after it starts).
+chrome.runtime.onStartup.addListener(() => readSettings(chrome.storage));
 
 chrome.runtime.onInstalled.addListener((details) => {
   if (details.reason === "install") chrome.tabs.create({ url: chrome.runtime.getURL("src/welcome/welcome.html") });

@@ -6,7 +6,7 @@
   const P = globalThis.postcheck;
   const SUBMIT_WAIT_MS = 1500;
   // Stands in for the badge and the underline layer when the rollout mode shows nothing.
-  const QUIET = { set() {}, place() {}, setTheme() {}, remove() {}, clear() {}, draw() {}, caretAt() {}, pointerAt() {} };
+  const QUIET = { set() {}, place() {}, setTheme() {}, remove() {}, clear() {}, draw() {}, pointerAt() {}, close() {} };
 
   class ComposerSession {
     constructor(composer, adapter, env) {
@@ -21,7 +21,12 @@
       this.rollout = P.rolloutBehaviour(env.settings().rolloutMode);
       // In a silent pilot nothing may reach the page, not even an empty shadow host.
       this.badge = this.rollout.show ? new P.Badge(() => this.openReview()) : QUIET;
-      this.layer = this.rollout.show ? new P.UnderlineLayer((warning) => this.report([warning], "reported_wrong")) : QUIET;
+      // The card an underline opens keeps off this composer's submit control and its toolbar.
+      this.layer = this.rollout.show ? new P.UnderlineLayer({
+        onWrong: (warning) => this.report([warning], "reported_wrong"),
+        composer,
+        submit: () => (adapter.submitFor ? adapter.submitFor(composer) : null),
+      }) : QUIET;
       this.checker = new P.DraftChecker({
         check: (text) => this.env.send({ type: "check", draft: this.draftContext(text) }),
         onVerdict: (text, result) => this.showVerdict(text, result),
@@ -95,18 +100,25 @@
       this.layer.setTheme(theme);
     }
 
-    /** A submit (click, shortcut, Enter) of this composer. Returns nothing; may cancel `event`. */
-    interceptSubmit(event) {
+    /** A submit (click, shortcut, Enter) of this composer. Returns nothing; may cancel `event`.
+     *  `waitMs`: how long the verdict may still take (less when main.js held the submit first). */
+    interceptSubmit(event, waitMs = SUBMIT_WAIT_MS) {
       if (this.resubmitting) return; // our own Post anyway
       const { text } = this.readDraft();
       if (!text.trim()) return;
-      const known = this.checker.verdictIfKnown(text);
+      let known = this.checker.verdictIfKnown(text);
       if (!this.rollout.intercept) {
         // Silent pilot: the post goes ahead untouched; what would have been shown is counted.
         if (known && known.status === "ok" && known.warnings.length) this.report(known.warnings, "silent");
         return;
       }
-      if (known && (known.status !== "ok" || known.warnings.length === 0)) return; // clean, or fail open
+      // The service worker could not be reached for this text: it is asked again within the wait.
+      if (known && known.reason === "no-worker") known = undefined;
+      if (known && known.status === "ok" && known.warnings.length === 0) return; // clean
+      if (known && known.status !== "ok") { // the server could not check it: fail open, counted as unchecked
+        this.reportUnchecked();
+        return;
+      }
       event.preventDefault();
       event.stopImmediatePropagation();
       if (this.holding) return;
@@ -115,22 +127,35 @@
         this.openDialog(known.warnings);
         return;
       }
-      this.checker.verdictFor(text, SUBMIT_WAIT_MS).then((result) => {
+      this.checker.verdictFor(text, waitMs).then((result) => {
         if (result.status === "ok" && result.warnings.length) {
           this.openDialog(result.warnings);
         } else {
           this.holding = false;
           this.resubmit(); // clean, unavailable or too slow: posting is never blocked
+          if (result.status !== "ok") this.reportUnchecked();
         }
       });
     }
 
+    /** A submit main.js held while the settings were on their way: decided as any other, in what is
+     *  left of the wait, and posted by us when nothing holds it. */
+    submitHeld(waitMs) {
+      const standIn = { held: false, preventDefault() { this.held = true; }, stopImmediatePropagation() {} };
+      this.interceptSubmit(standIn, Math.max(0, waitMs));
+      if (!standIn.held) this.resubmit();
+    }
+
     openDialog(warnings) {
+      this.layer.close(); // the card would sit under the dialog, and take the Esc meant for it
       const settings = this.env.settings();
       const mode = P.postAnywayMode(warnings, settings);
       this.report(warnings, "shown");
       P.showWarningDialog({
         warnings,
+        // The dialog quotes the words at fault back to their author; the text goes nowhere else.
+        text: this.readDraft().text,
+        organisation: settings.organisationName,
         mode,
         theme: this.theme,
         onWrong: (warning, comment) => this.report([warning], "reported_wrong", comment),
@@ -151,8 +176,11 @@
     openReview() {
       const v = this.verdict;
       if (!v || v.result.status !== "ok" || !v.result.warnings.length || this.holding) return;
+      this.layer.close();
       P.showWarningDialog({
         warnings: v.result.warnings,
+        text: v.text,
+        organisation: this.env.settings().organisationName,
         mode: "review",
         theme: this.theme,
         onWrong: (warning, comment) => this.report([warning], "reported_wrong", comment),
@@ -178,6 +206,12 @@
       this.env.send({ type: "feedback", reports }).catch(() => {});
     }
 
+    /** The post went out with no verdict (server down or slow, worker unreachable): counted, with no
+     *  rule and no text, as outcome "unchecked". */
+    reportUnchecked() {
+      this.env.send({ type: "feedback", reports: [{ outcome: "unchecked", platform: this.adapter.platform }] }).catch(() => {});
+    }
+
     dispose() {
       this.observer.disconnect();
       this.checker.dispose();
@@ -187,4 +221,5 @@
   }
 
   P.ComposerSession = ComposerSession;
+  P.SUBMIT_WAIT_MS = SUBMIT_WAIT_MS;
 })();

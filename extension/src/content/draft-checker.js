@@ -19,7 +19,10 @@
       this.timer = null;
       this.inFlight = null; // the text being checked right now
       this.waiters = [];
-      this.lastUnavailable = null; // text whose check failed: posting it again need not wait
+      // {text, reason} of the last check that failed: posting that text again need not wait. Not so
+      // when the service worker could not be reached (reason "no-worker"): it may be up by the time
+      // of Post, so verdictFor asks again within its wait rather than let the post go out unchecked.
+      this.lastUnavailable = null;
     }
 
     /** The person changed the draft. */
@@ -44,14 +47,15 @@
     verdictIfKnown(text) {
       const known = this.known(text);
       if (known) return known;
-      if (this.lastUnavailable === text) return { status: "unavailable" };
+      const failed = this.lastUnavailable;
+      if (failed && failed.text === text) return failed.reason ? { status: "unavailable", reason: failed.reason } : { status: "unavailable" };
       return undefined;
     }
 
     /** The verdict for `text`, waiting at most `waitMs`; {status: "timeout"} if it is not back by then. */
     verdictFor(text, waitMs) {
       const known = this.verdictIfKnown(text);
-      if (known) return Promise.resolve(known);
+      if (known && known.reason !== "no-worker") return Promise.resolve(known);
       if (text !== this.current) this.current = text;
       clearTimeout(this.timer);
       this.run();
@@ -79,10 +83,11 @@
       this.inFlight = null;
       if (verdict && verdict.status === "ok") {
         this.cache.set(text, verdict);
-        if (this.lastUnavailable === text) this.lastUnavailable = null;
+        if (this.lastUnavailable && this.lastUnavailable.text === text) this.lastUnavailable = null;
       } else {
-        verdict = { status: "unavailable" };
-        this.lastUnavailable = text;
+        const reason = verdict && typeof verdict.reason === "string" ? verdict.reason : undefined;
+        verdict = reason ? { status: "unavailable", reason } : { status: "unavailable" };
+        this.lastUnavailable = { text, reason };
       }
       this.resolveWaiters(text, verdict);
       if (text === this.current) {

@@ -97,6 +97,31 @@ test("a failed check is reported as unavailable and remembered for that text onl
   assert.equal(checker.verdictIfKnown("something else"), undefined);
 });
 
+test("a check the service worker could not be reached for is asked again at Post, within the wait", async () => {
+  const answers = [{ status: "unavailable", reason: "no-worker" }, { status: "ok", warnings: [{ rule: "violent.threat" }] }];
+  const asked = [];
+  const seen = [];
+  const checker = new DraftChecker({ check: async (text) => { asked.push(text); return answers.shift(); }, delayMs: 5,
+    onVerdict: (t, v) => seen.push(v.status) });
+  checker.update("Tottenham needs napalm");
+  await sleep(20);
+  assert.deepEqual(seen, ["unavailable"], "the badge says so meanwhile");
+  assert.equal(checker.verdictIfKnown("Tottenham needs napalm").reason, "no-worker");
+  const verdict = await checker.verdictFor("Tottenham needs napalm", 500);
+  assert.equal(verdict.status, "ok", "not the remembered failure: a new check");
+  assert.equal(verdict.warnings[0].rule, "violent.threat");
+  assert.equal(asked.length, 2);
+});
+
+test("a server that could not check a text is not asked again at Post: posting is never held for it", async () => {
+  let asked = 0;
+  const checker = new DraftChecker({ check: async () => { asked += 1; return { status: "unavailable", reason: "http-503" }; }, delayMs: 5 });
+  checker.update("anything");
+  await sleep(20);
+  assert.deepEqual(await checker.verdictFor("anything", 500), { status: "unavailable", reason: "http-503" });
+  assert.equal(asked, 1);
+});
+
 test("the verdict cache keeps the most recently used entries", () => {
   const cache = new VerdictCache(2);
   cache.set("a", 1);

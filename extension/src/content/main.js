@@ -13,17 +13,28 @@
   // Until the service worker answers, nothing is checked: a browser where IT set the rollout mode to
   // off or silent must never send a draft or draw a badge in its first moments on a page.
   let settings = { ...P.DEFAULTS, rolloutMode: "off" };
+  let settingsKnown = false; // the worker has answered once
+  let settingsWaiters = []; // resolved with true when it does
+
+  // How long a message may keep trying to reach a worker that is starting or restarting. A check
+  // gets the wait a post may be held for; a report is best effort and may wait longer.
+  const BUDGET_MS = { check: P.SUBMIT_WAIT_MS, settings: P.SUBMIT_WAIT_MS, feedback: 10000 };
 
   function send(message) {
+    // A worker that cannot be reached within the budget is "unavailable": checks fail open.
+    return P.sendToWorker(message, { budgetMs: BUDGET_MS[message.type] || P.SUBMIT_WAIT_MS });
+  }
+
+  /** Resolves true when the settings are known, or false after `ms`. */
+  function settingsArrive(ms) {
+    if (settingsKnown) return Promise.resolve(true);
     return new Promise((resolve) => {
-      try {
-        chrome.runtime.sendMessage(message, (answer) => {
-          // No answer (worker gone, extension reloaded) is "unavailable": checks fail open.
-          resolve(chrome.runtime.lastError || !answer ? { status: "unavailable" } : answer);
-        });
-      } catch (_) {
-        resolve({ status: "unavailable" });
-      }
+      const waiter = (arrived) => { clearTimeout(timer); resolve(arrived); };
+      const timer = setTimeout(() => {
+        settingsWaiters = settingsWaiters.filter((w) => w !== waiter);
+        resolve(false);
+      }, ms);
+      settingsWaiters.push(waiter);
     });
   }
 
@@ -43,8 +54,16 @@
     }
     const before = settings.rolloutMode;
     settings = answer.values;
+    if (!settingsKnown) {
+      settingsKnown = true;
+      const waiters = settingsWaiters;
+      settingsWaiters = [];
+      scan(); // before the waiters run, so a held submit finds its session
+      for (const waiter of waiters) waiter(true);
+      return;
+    }
     if (settings.rolloutMode !== before) {
-      // IT changed the rollout mode (or the first answer arrived): every session starts again in the new one.
+      // IT changed the rollout mode: every session starts again in the new one.
       disposeAll();
       scan();
       return;
@@ -75,9 +94,13 @@
     }, 100);
   }
 
-  function sessionFor(node) {
+  function composerFor(node) {
     const el = node && node.nodeType === 1 ? node : node && node.parentElement;
-    const composer = el && el.closest(adapter.composerSelector);
+    return (el && el.closest(adapter.composerSelector)) || null;
+  }
+
+  function sessionFor(node) {
+    const composer = composerFor(node);
     return composer ? sessions.get(composer) || null : null;
   }
 
@@ -91,6 +114,45 @@
     });
   }
 
+  // A submit before the worker's first answer (a worker still starting, or Chromium still reading IT's
+  // policy just after the browser started) would find no session and go out unchecked. It is held
+  // instead, for at most the wait a check may take, until the settings say what to do with it.
+  const heldEarly = new Set(); // composers whose submit waits for the settings
+  let replaying = false;
+
+  function draftText(composer) {
+    return composer.tagName === "TEXTAREA" ? composer.value : P.buildTextModel(composer).text;
+  }
+
+  function replay(composer) {
+    replaying = true;
+    try {
+      adapter.resubmit(composer);
+    } finally {
+      replaying = false;
+    }
+  }
+
+  function holdUntilSettings(event, composer) {
+    if (replaying || settingsKnown || !draftText(composer).trim()) return;
+    event.preventDefault();
+    event.stopImmediatePropagation();
+    if (heldEarly.has(composer)) return;
+    heldEarly.add(composer);
+    const deadline = Date.now() + P.SUBMIT_WAIT_MS;
+    settingsArrive(P.SUBMIT_WAIT_MS).then((arrived) => {
+      heldEarly.delete(composer);
+      const session = arrived ? sessions.get(composer) : null;
+      if (session) {
+        session.submitHeld(deadline - Date.now()); // checked in what is left of the wait
+        return;
+      }
+      replay(composer); // rollout off, or no answer in time: posting is never blocked
+      // Counted as unchecked; the worker drops the report if IT turned reports or checks off.
+      if (!arrived) send({ type: "feedback", reports: [{ outcome: "unchecked", platform: adapter.platform }] });
+    });
+  }
+
   function onClick(event) {
     const target = event.target;
     if (!(target instanceof Element)) return;
@@ -99,13 +161,17 @@
     if (!sessions.has(composer)) scan();
     const session = sessions.get(composer);
     if (session) session.interceptSubmit(event);
+    else holdUntilSettings(event, composer);
   }
 
   function onKey(event) {
     // An IME uses Enter to confirm a word: never treat that as a submit.
     if (event.isComposing || event.keyCode === 229) return;
-    const session = sessionFor(event.target);
-    if (session && adapter.isKeyboardSubmit(event, session.composer)) session.interceptSubmit(event);
+    const composer = composerFor(event.target);
+    if (!composer || !adapter.isKeyboardSubmit(event, composer)) return;
+    const session = sessions.get(composer);
+    if (session) session.interceptSubmit(event);
+    else holdUntilSettings(event, composer);
   }
 
   function onComposition(event) {
@@ -113,15 +179,6 @@
     if (!session) return;
     session.composing = event.type === "compositionstart";
     if (!session.composing) session.changed();
-  }
-
-  function onSelectionChange() {
-    const selection = getSelection();
-    if (!selection || selection.rangeCount === 0) return;
-    const session = sessionFor(selection.anchorNode);
-    if (!session) return;
-    const rect = selection.getRangeAt(0).getBoundingClientRect();
-    if (rect.height > 0) session.layer.caretAt(rect);
   }
 
   function onPointerMove(event) {
@@ -137,7 +194,6 @@
   window.addEventListener("scroll", queuePlace, { capture: true, passive: true });
   window.addEventListener("resize", queuePlace, { passive: true });
   window.addEventListener("mousemove", onPointerMove, { capture: true, passive: true });
-  document.addEventListener("selectionchange", onSelectionChange);
 
   new MutationObserver(() => {
     queueScan();

@@ -11,7 +11,7 @@ function loadSession() {
   const P = {
     rolloutBehaviour: settings.rolloutBehaviour,
     Badge: class { constructor() { drawn.push("badge"); } set() {} place() {} setTheme() {} remove() {} },
-    UnderlineLayer: class { constructor() { drawn.push("underlines"); } clear() {} draw() {} setTheme() {} remove() {} },
+    UnderlineLayer: class { constructor() { drawn.push("underlines"); } clear() {} draw() {} setTheme() {} remove() {} close() {} },
     DraftChecker: class {
       constructor(opts) { this.opts = opts; this.known = null; }
       update() {}

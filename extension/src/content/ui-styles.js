@@ -30,45 +30,80 @@
   `;
 
   const UNDERLINES = `${BASE}
-    .mark { position: fixed; pointer-events: none; border-bottom: 2px solid var(--medium); }
-    .mark[data-severity="low"] { border-bottom-color: var(--low); border-bottom-style: dashed; }
-    .mark[data-severity="high"] { border-bottom-color: var(--high); }
+    /* Nothing in this layer takes a click meant for the page: only the card's buttons do. */
+    .frame, .mark, .tip { pointer-events: none; }
+    .tip button { pointer-events: auto; }
+    /* Underline colours per severity, told apart with each kind of colour blindness (after Okabe and
+       Ito) and 3:1 or more on the page; the line's style differs too, so colour is never the only cue:
+       high is wavy, medium solid, low dotted. */
+    .light { --mark-high: #a50f4e; --mark-medium: #9a6700; --mark-low: #0072b2; }
+    .dark  { --mark-high: #ff7f50; --mark-medium: #f0c419; --mark-low: #56b4e9; }
+    .mark { position: fixed; }
+    .mark::after { content: ""; position: absolute; left: 0; right: 0; bottom: 0; height: 2px;
+                   background-color: var(--mark-medium); }
+    .mark-high::after { height: 4px; background-color: var(--mark-high);
+      -webkit-mask: url("data:image/svg+xml,%3Csvg xmlns='http://www.w3.org/2000/svg' width='6' height='4' viewBox='0 0 6 4'%3E%3Cpath d='M0 2 Q1.5 -0.5 3 2 T6 2' fill='none' stroke='%23000' stroke-width='1.6'/%3E%3C/svg%3E") 0 0 / 6px 4px repeat-x;
+      mask: url("data:image/svg+xml,%3Csvg xmlns='http://www.w3.org/2000/svg' width='6' height='4' viewBox='0 0 6 4'%3E%3Cpath d='M0 2 Q1.5 -0.5 3 2 T6 2' fill='none' stroke='%23000' stroke-width='1.6'/%3E%3C/svg%3E") 0 0 / 6px 4px repeat-x; }
+    .mark-low::after { background-color: var(--mark-low);
+      -webkit-mask: radial-gradient(circle at 1px 1px, #000 1px, transparent 1.2px) 0 0 / 4px 2px repeat-x;
+      mask: radial-gradient(circle at 1px 1px, #000 1px, transparent 1.2px) 0 0 / 4px 2px repeat-x; }
+    /* Windows high contrast would paint the line in the page's own background: use a system colour. */
+    @media (forced-colors: active) { .mark::after { forced-color-adjust: none; background-color: Highlight; } }
     .tip { position: fixed; max-width: 320px; padding: 10px 12px; border-radius: 8px; z-index: 1;
            background: var(--bg); color: var(--fg); border: 1px solid var(--border);
            box-shadow: 0 4px 16px rgba(0,0,0,.25); font-size: 13px; line-height: 1.4; }
+    .tip[data-severity="high"] { border-left: 4px solid var(--mark-high); }
+    .tip[data-severity="medium"] { border-left: 4px solid var(--mark-medium); }
+    .tip[data-severity="low"] { border-left: 4px solid var(--mark-low); }
     .tip[hidden] { display: none; }
     .tip strong { display: block; margin-bottom: 4px; }
     .tip p { margin: 0 0 8px; }
+    .tip .words { color: var(--muted); font-size: 12px; margin-bottom: 6px; }
+    .tip .words[hidden] { display: none; }
     .link { background: none; border: none; padding: 0; color: var(--accent); text-decoration: underline; font-size: 12px; }
   `;
 
   const DIALOG = `${BASE}
     .backdrop { position: fixed; inset: 0; background: rgba(0,0,0,.45); display: flex;
                 align-items: center; justify-content: center; padding: 16px; }
-    .dialog { width: min(560px, 100%); max-height: calc(100vh - 32px); overflow: auto; border-radius: 12px;
-              background: var(--bg); color: var(--fg); border: 1px solid var(--border); padding: 20px;
-              font-size: 14px; line-height: 1.45; box-shadow: 0 8px 32px rgba(0,0,0,.35); }
-    h2 { font-size: 18px; margin: 0 0 4px; }
-    .intro { margin: 0 0 12px; color: var(--muted); }
+    /* A column: header and footer keep their height, only the list between them scrolls, so the
+       title and the buttons are on screen at any window size. */
+    .dialog { width: min(560px, 100%); max-height: calc(100vh - 32px); display: flex; flex-direction: column;
+              overflow: hidden; border-radius: 12px; background: var(--bg); color: var(--fg);
+              border: 1px solid var(--border); font-size: 14px; line-height: 1.45; box-shadow: 0 8px 32px rgba(0,0,0,.35); }
+    .head { flex: none; padding: 18px 20px 10px; border-bottom: 1px solid var(--border); }
+    .body { flex: 1 1 auto; min-height: 0; overflow-y: auto; overscroll-behavior: contain; padding: 0 20px; }
+    .foot { flex: none; padding: 10px 20px 14px; border-top: 1px solid var(--border); }
+    h2 { font-size: 18px; margin: 0 0 2px; }
+    h2:focus { outline: none; } /* focused only so it is read first; it is not a control */
+    .summary { margin: 0; color: var(--muted); font-weight: 600; }
     ul { list-style: none; margin: 0; padding: 0; }
-    li { border-top: 1px solid var(--border); padding: 12px 0; }
-    h3 { font-size: 15px; margin: 0 0 4px; }
-    .sev { display: inline-block; font-size: 11px; font-weight: 700; text-transform: uppercase; margin-right: 6px; }
+    li { padding: 12px 0; } li + li { border-top: 1px solid var(--border); }
+    h3 { font-size: 15px; margin: 0 0 2px; }
+    .sev { display: inline-block; font-size: 12px; font-weight: 600; margin-right: 6px; padding: 0 6px;
+           border-radius: 4px; border: 1px solid currentColor; vertical-align: 1px; line-height: 18px; }
     .sev[data-severity="low"] { color: var(--low); } .sev[data-severity="medium"] { color: var(--medium); }
     .sev[data-severity="high"] { color: var(--high); }
     p { margin: 4px 0; }
-    blockquote { margin: 8px 0; padding: 6px 10px; background: var(--quote); border-left: 3px solid var(--border); }
+    .words { color: var(--muted); font-size: 13px; }
+    .why { margin-top: 8px; }
+    .why[hidden], .wrong[hidden] { display: none; }
+    figure { margin: 8px 0; }
+    figcaption { font-size: 12px; color: var(--muted); margin-bottom: 2px; }
+    blockquote { margin: 0; padding: 6px 10px; background: var(--quote); border-left: 3px solid var(--border); }
+    /* The policy's bad example (the napalm post) is a post, not policy text: framed as one. */
+    .example blockquote { border: 1px dashed var(--high); border-left-width: 3px; border-left-style: solid; font-style: italic; }
     cite { display: block; font-size: 12px; color: var(--muted); font-style: normal; margin-top: 4px; }
     .row { display: flex; flex-wrap: wrap; gap: 8px; align-items: center; margin-top: 8px; }
     .fix { border: 1px solid var(--accent); background: none; color: var(--accent); border-radius: 6px; padding: 4px 10px; }
     .link { background: none; border: none; padding: 0; color: var(--accent); text-decoration: underline; font-size: 13px; }
     textarea { width: 100%; min-height: 48px; font: inherit; background: var(--bg); color: var(--fg); border: 1px solid var(--border); border-radius: 6px; }
-    .tick { display: flex; gap: 8px; align-items: flex-start; margin-top: 12px; }
-    .actions { display: flex; justify-content: flex-end; gap: 8px; margin-top: 16px; flex-wrap: wrap; }
+    .tick { display: flex; gap: 8px; align-items: flex-start; margin-bottom: 10px; }
+    .actions { display: flex; justify-content: flex-end; gap: 8px; flex-wrap: wrap; }
     .primary { background: var(--accent); color: var(--accent-fg); border: none; border-radius: 999px; padding: 8px 18px; font-weight: 600; }
     .secondary { background: none; color: var(--fg); border: 1px solid var(--border); border-radius: 999px; padding: 8px 18px; }
     .secondary:disabled { opacity: .5; cursor: not-allowed; }
-    .note { color: var(--muted); font-size: 13px; margin-top: 12px; }
+    .note { color: var(--muted); font-size: 13px; margin: 0 0 10px; }
   `;
 
   /** A host element on <html> with an open shadow root holding `css`; Playwright reads open roots. */

@@ -1,27 +1,109 @@
 // Underlines under the words at fault, drawn in a separate layer over the page from DOM Ranges,
-// so the editor's own DOM is never touched. Hovering an underline, or putting the caret in it,
-// shows the warning's title and advice with a "This warning is wrong" action.
+// so the editor's own DOM is never touched. Hovering or clicking an underline opens a card with the
+// warning's title, the words underlined, its advice and a "This warning is wrong" action.
+//
+// Nothing here may take a click meant for the page (issue 20, item 1: the card once sat over X's
+// Post button and swallowed the click). So the host, the marks and the card itself have
+// pointer-events: none and only the card's buttons take the pointer; hover and clicks on the
+// underlines are read from the page's own events by position. The card opens on hover or click of
+// an underline, never merely because the caret is in the word, and is placed where it covers
+// neither the Post button nor the toolbar around it.
 (function () {
   "use strict";
 
   const { STYLES, createShadowHost, spanToBoundaries, t } = globalThis.postcheck;
+  const GAP = 6; // between the word and the card
+  const EDGE = 4; // kept clear at the window's edges
+  const HOVER_GRACE_MS = 300; // time to move the pointer from the word onto the card
+  const MAX_WORDS_CHARS = 40;
 
   function inside(rect, x, y, slack = 2) {
     return x >= rect.left - slack && x <= rect.right + slack && y >= rect.top - slack && y <= rect.bottom + slack;
   }
 
+  function box(left, top, width, height) {
+    return { left, top, width, height, right: left + width, bottom: top + height };
+  }
+
+  function overlapArea(a, b) {
+    const w = Math.min(a.right, b.right) - Math.max(a.left, b.left);
+    const h = Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top);
+    return w > 0 && h > 0 ? w * h : 0;
+  }
+
+  function clamp(value, low, high) {
+    return Math.max(low, Math.min(value, Math.max(low, high)));
+  }
+
+  /**
+   * The band the card must keep off: from the composer's bottom edge down to the bottom of its
+   * submit control, across both. On X and Facebook that is the toolbar row holding Post.
+   */
+  function toolbarZone(composerRect, submitRect) {
+    if (!submitRect || submitRect.width === 0) return null;
+    const left = Math.min(composerRect.left, submitRect.left);
+    const right = Math.max(composerRect.right, submitRect.right);
+    const top = Math.min(composerRect.bottom, submitRect.top);
+    const bottom = Math.max(composerRect.bottom, submitRect.bottom);
+    return box(left, top, right - left, bottom - top);
+  }
+
+  /**
+   * Where the card goes for an underline at `word`: below the line; else above it (flipped);
+   * else below the toolbar, outside it (the badge has no panel to hold it). The first that fits
+   * the window and stays off `zone` wins; if none does, the one covering least of the zone.
+   */
+  function placeCard(word, size, view, zone) {
+    const left = clamp(word.left, EDGE, view.width - size.width - EDGE);
+    const tops = [word.bottom + GAP, word.top - GAP - size.height];
+    if (zone) tops.push(zone.bottom + GAP);
+    const candidates = tops.map((top) => box(left, top, size.width, size.height));
+    const fits = (c) => c.top >= EDGE && c.bottom <= view.height - EDGE && !(zone && overlapArea(c, zone) > 0);
+    const found = candidates.find(fits);
+    if (found) return found;
+    const clamped = candidates.map((c) => box(c.left, clamp(c.top, EDGE, view.height - size.height - EDGE), size.width, size.height));
+    return clamped.reduce((best, c) => (zone && overlapArea(c, zone) < overlapArea(best, zone) ? c : best));
+  }
+
+  /** “word”, “other words”: what a warning underlines, as the card names it. */
+  function underlinedWords(model, spans) {
+    const seen = [];
+    for (const span of spans || []) {
+      let words = model.text.slice(span.start, span.end).replace(/\s+/g, " ").trim();
+      if (!words) continue;
+      if (words.length > MAX_WORDS_CHARS) words = `${words.slice(0, MAX_WORDS_CHARS - 1).trimEnd()}…`;
+      if (!seen.includes(words)) seen.push(words);
+    }
+    return seen;
+  }
+
   class UnderlineLayer {
-    constructor(onWrong) {
+    /**
+     * onWrong(warning): the "This warning is wrong" action. composer: the editor the marks are
+     * over. submit(): its submit control, or null; the card keeps off it and its toolbar.
+     */
+    constructor({ onWrong, composer, submit }) {
       const { host, root } = createShadowHost("underlines", STYLES.UNDERLINES);
+      // Important, so no page style can give the host the pointer back.
+      host.style.setProperty("pointer-events", "none", "important");
       this.host = host;
+      this.composer = composer;
+      this.submit = submit || (() => null);
       this.frame = document.createElement("div");
-      this.frame.className = "light";
+      this.frame.className = "frame light";
       this.marks = document.createElement("div");
       this.tip = this.buildTip(onWrong);
       this.frame.append(this.marks, this.tip);
       root.append(this.frame);
-      this.spots = []; // [{rect, warning}]
+      this.spots = []; // [{rect, warning, words, index}] index: which of the warning's rects
       this.tipWarning = null;
+      this.tipIndex = 0;
+      this.pinned = false; // opened by a click: stays until Esc or a click elsewhere
+      this.hideTimer = null;
+      this.onPointerDown = (event) => this.pointerDown(event);
+      this.onKeyDown = (event) => this.keyDown(event);
+      window.addEventListener("pointerdown", this.onPointerDown, true);
+      window.addEventListener("keydown", this.onKeyDown, true);
     }
 
     buildTip(onWrong) {
@@ -31,6 +113,8 @@
       tip.setAttribute("role", "tooltip");
       tip.id = "postcheck-tip";
       this.tipTitle = document.createElement("strong");
+      this.tipWords = document.createElement("p");
+      this.tipWords.className = "words";
       this.tipAdvice = document.createElement("p");
       const wrong = document.createElement("button");
       wrong.type = "button";
@@ -41,12 +125,12 @@
         wrong.textContent = t("thanksReported");
       });
       this.tipWrong = wrong;
-      tip.append(this.tipTitle, this.tipAdvice, wrong);
+      tip.append(this.tipTitle, this.tipWords, this.tipAdvice, wrong);
       return tip;
     }
 
     setTheme(theme) {
-      this.frame.className = theme === "dark" ? "dark" : "light";
+      this.frame.className = `frame ${theme === "dark" ? "dark" : "light"}`;
     }
 
     /** Draws `warnings` over `model` (the text model the verdict was computed on). */
@@ -54,6 +138,8 @@
       this.marks.replaceChildren();
       this.spots = [];
       for (const warning of warnings) {
+        const words = underlinedWords(model, warning.spans);
+        let index = 0;
         for (const span of warning.spans || []) {
           const b = spanToBoundaries(model, span.start, span.end);
           if (!b || !b.startNode.isConnected || !b.endNode.isConnected) continue;
@@ -63,16 +149,21 @@
           for (const rect of range.getClientRects()) {
             if (rect.width === 0) continue;
             const mark = document.createElement("div");
-            mark.className = "mark";
+            // The severity is in the class and the attribute: colour and line style both follow it.
+            mark.className = `mark mark-${warning.severity}`;
             mark.dataset.rule = warning.rule;
             mark.dataset.severity = warning.severity;
             Object.assign(mark.style, { left: `${rect.left}px`, top: `${rect.top}px`, width: `${rect.width}px`, height: `${rect.height}px` });
             this.marks.append(mark);
-            this.spots.push({ rect, warning });
+            this.spots.push({ rect, warning, words, index: index++ });
           }
         }
       }
-      if (this.tipWarning && !this.spots.some((s) => s.warning.rule === this.tipWarning.rule)) this.hideTip();
+      if (!this.tipWarning) return;
+      // Scroll, reflow or a new verdict: the open card follows its underline, or goes with it.
+      const mine = this.spots.filter((s) => s.warning.rule === this.tipWarning.rule);
+      if (!mine.length) this.hideTip();
+      else this.showTip(mine.find((s) => s.index === this.tipIndex) || mine[0], { force: true });
     }
 
     clear() {
@@ -81,39 +172,86 @@
       this.hideTip();
     }
 
-    /** The pointer moved to (x, y): show the tip for an underline there, keep it while over the tip. */
+    /** The pointer moved to (x, y): an underline there opens its card; leaving both closes it. */
     pointerAt(x, y) {
       const spot = this.spots.find((s) => inside(s.rect, x, y));
-      if (spot) this.showTip(spot);
-      else if (!this.tip.hidden && !inside(this.tip.getBoundingClientRect(), x, y, 6)) this.hideTip();
+      if (spot) {
+        this.cancelHide();
+        this.showTip(spot);
+      } else if (!this.tip.hidden && !this.pinned) {
+        if (inside(this.tip.getBoundingClientRect(), x, y, GAP)) this.cancelHide();
+        else if (!this.hideTimer) this.hideTimer = setTimeout(() => this.hideTip(), HOVER_GRACE_MS);
+      }
     }
 
-    /** The caret is at `rect` inside the composer: show the tip for an underline there. */
-    caretAt(rect) {
-      const spot = this.spots.find((s) => inside(s.rect, rect.left, rect.top + rect.height / 2));
-      if (spot) this.showTip(spot);
-      else this.hideTip();
+    /** A press anywhere: on an underline it opens (and pins) the card; off the card it closes it. */
+    pointerDown(event) {
+      const spot = this.spots.find((s) => inside(s.rect, event.clientX, event.clientY));
+      if (spot) {
+        this.cancelHide();
+        this.showTip(spot);
+        this.pinned = true;
+      } else if (!this.tip.hidden && !inside(this.tip.getBoundingClientRect(), event.clientX, event.clientY, 0)) {
+        this.hideTip();
+      }
     }
 
-    showTip({ rect, warning }) {
+    keyDown(event) {
+      if (event.key !== "Escape" || this.tip.hidden) return;
+      this.hideTip();
+      // Esc in the composer or the card closes the card and nothing else (X would close its
+      // compose dialog); Esc anywhere else, in the warning dialog say, goes on to its owner.
+      const path = event.composedPath();
+      if (path.includes(this.composer) || path.includes(this.host)) {
+        event.preventDefault();
+        event.stopPropagation();
+      }
+    }
+
+    showTip(spot, { force = false } = {}) {
+      const { rect, warning, words, index } = spot;
+      const same = this.tipWarning === warning && this.tipIndex === index && !this.tip.hidden;
       if (this.tipWarning !== warning) {
         this.tipWarning = warning;
         this.tipTitle.textContent = warning.title;
+        this.tipWords.textContent = words.length ? t("cardUnderlined", [words.map((w) => `\u201c${w}\u201d`).join(", ")]) : "";
+        this.tipWords.hidden = words.length === 0;
         this.tipAdvice.textContent = warning.advice;
         this.tipWrong.textContent = t("warningIsWrong");
+        this.tip.dataset.severity = warning.severity;
       }
+      this.tipIndex = index;
+      if (same && !force) return; // the pointer moved within the same underline
       this.tip.hidden = false;
-      const top = rect.bottom + 6 + 120 > innerHeight ? Math.max(0, rect.top - 6 - this.tip.offsetHeight) : rect.bottom + 6;
-      this.tip.style.left = `${Math.min(rect.left, Math.max(0, innerWidth - 330))}px`;
-      this.tip.style.top = `${top}px`;
+      const size = { width: this.tip.offsetWidth, height: this.tip.offsetHeight };
+      const submit = this.submit();
+      const zone = this.composer && submit ? toolbarZone(this.composer.getBoundingClientRect(), submit.getBoundingClientRect()) : null;
+      const at = placeCard(rect, size, { width: innerWidth, height: innerHeight }, zone);
+      this.tip.style.left = `${at.left}px`;
+      this.tip.style.top = `${at.top}px`;
+    }
+
+    cancelHide() {
+      clearTimeout(this.hideTimer);
+      this.hideTimer = null;
     }
 
     hideTip() {
+      this.cancelHide();
       this.tip.hidden = true;
       this.tipWarning = null;
+      this.pinned = false;
+    }
+
+    /** Closes the card: the warning dialog is opening, say. */
+    close() {
+      this.hideTip();
     }
 
     remove() {
+      this.cancelHide();
+      window.removeEventListener("pointerdown", this.onPointerDown, true);
+      window.removeEventListener("keydown", this.onKeyDown, true);
       this.host.remove();
     }
   }

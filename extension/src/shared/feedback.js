@@ -4,7 +4,10 @@
   "use strict";
 
   // "silent": found at Post in a silent pilot (rollout mode silent), so not shown.
-  const OUTCOMES = ["shown", "edited", "posted_anyway", "reported_wrong", "silent"];
+  // "unchecked": a post that went out with no verdict (the server or the service worker did not answer
+  // within the wait). It belongs to no warning, so its report names no rule.
+  const OUTCOMES = ["shown", "edited", "posted_anyway", "reported_wrong", "silent", "unchecked"];
+  const NO_RULE = ["unchecked"];
   const PLATFORMS = ["twitter", "facebook", "other"];
   const ACCOUNT_TYPES = ["personal", "council"];
   // Who gave the warning: a rule, the learned model, or a rule the model agreed with.
@@ -13,6 +16,10 @@
 
   function buildFeedback({ warning, outcome, platform, accountType, version, comment }) {
     if (!OUTCOMES.includes(outcome)) throw new Error(`unknown outcome ${outcome}`);
+    if (NO_RULE.includes(outcome)) {
+      // Counts only: what happened, where, and which version. No rule, no account type, no words.
+      return { outcome, platform: PLATFORMS.includes(platform) ? platform : "other", extension_version: String(version) };
+    }
     const report = {
       rule: String(warning.rule),
       category: String(warning.category),
@@ -30,7 +37,7 @@
     return report;
   }
 
-  const api = { OUTCOMES, MAX_COMMENT, buildFeedback };
+  const api = { OUTCOMES, NO_RULE, MAX_COMMENT, buildFeedback };
   if (typeof module === "object" && module.exports) module.exports = api;
   else globalThis.postcheck = Object.assign(globalThis.postcheck || {}, api);
 })();

@@ -33,3 +33,10 @@ test("a silent pilot's report says the warning was found but not shown", () => {
   assert.equal(report.outcome, "silent");
   assert.equal("comment" in report, false, "only reported_wrong carries a comment");
 });
+
+test("a post that went out unchecked is reported with counts only: no rule, no account type, no words", () => {
+  const report = buildFeedback({ outcome: "unchecked", platform: "facebook", accountType: "council", version: "0.1.0", comment: "x" });
+  assert.deepEqual(report, { outcome: "unchecked", platform: "facebook", extension_version: "0.1.0" });
+  const stray = buildFeedback({ warning: { rule: "r", category: "c", text: "What a pr!ck" }, outcome: "unchecked", platform: "myspace", version: "1" });
+  assert.deepEqual(stray, { outcome: "unchecked", platform: "other", extension_version: "1" }, "a warning given with it is not sent");
+});

@@ -1,11 +1,12 @@
-"""POST /api/v1/feedback: what happened to a warning the extension showed (counts only, never text).
+"""POST /api/v1/feedback: what happened to a warning the extension showed, or to a post it could not
+check in time (outcome `unchecked`, which names no rule); counts only, never text.
 GET /api/v1/feedback/summary: the counts, for the comms team to see which rules help and which annoy."""
 from __future__ import annotations
 
 import datetime as dt
 
 from flask import abort, jsonify
-from marshmallow import EXCLUDE, Schema, ValidationError, fields, post_load, validate
+from marshmallow import EXCLUDE, Schema, ValidationError, fields, post_load, validate, validates_schema
 
 from postcheck.api import Blueprint
 from postcheck.api.documented import errors
@@ -14,7 +15,7 @@ from postcheck.auth import require
 from postcheck.elections.dates import FIRST_YEAR, LAST_YEAR
 from postcheck.engine.schema import CATEGORIES
 from postcheck.limits import limiter
-from postcheck.outcomes import OUTCOMES, SOURCES, record, summary
+from postcheck.outcomes import NO_RULE_OUTCOMES, OUTCOMES, SOURCES, record, summary
 from postcheck.services import services
 
 blp = Blueprint("feedback", __name__, url_prefix="/api/v1",
@@ -24,9 +25,19 @@ blp = Blueprint("feedback", __name__, url_prefix="/api/v1",
 class FeedbackSchema(Schema):
     class Meta:
         unknown = EXCLUDE  # anything else (a stray text field included) is dropped unread
-    rule = fields.String(required=True, validate=validate.Regexp(r"^[a-z0-9][a-z0-9.-]{2,80}$"))
-    category = fields.String(required=True, validate=validate.OneOf(CATEGORIES))
-    outcome = fields.String(required=True, validate=validate.OneOf(OUTCOMES))
+    # Not `required` in the document, which cannot say "required unless": a missing rule or category
+    # with a warning's outcome is a 422 naming it, as is one given with `unchecked`.
+    rule = fields.String(validate=validate.Regexp(r"^[a-z0-9][a-z0-9.-]{2,80}$"), metadata={"description": (
+        "The warning's rule. Required with every outcome except `unchecked`, and refused with that one "
+        "(422): a post that went out unchecked had no warning.")})
+    category = fields.String(validate=validate.OneOf(CATEGORIES), metadata={"description": (
+        "The rule's category. Required with every outcome except `unchecked`, and refused with that one (422).")})
+    outcome = fields.String(required=True, validate=validate.OneOf(OUTCOMES + NO_RULE_OUTCOMES), metadata={
+        "description": (
+            "What happened to the warning: shown, edited, posted_anyway, reported_wrong, or silent (found at "
+            "Post in a silent pilot, not shown). Or `unchecked`: a post went out with no verdict, because "
+            "the check did not come back within the extension's wait; it names no rule, and its "
+            "account_type, source and comment are dropped unread.")})
     platform = fields.String(load_default="other", validate=validate.OneOf(("twitter", "facebook", "other")))
     account_type = fields.String(load_default="personal", validate=validate.OneOf(("personal", "council")))
     extension_version = fields.String(load_default="", validate=validate.Regexp(r"^[0-9A-Za-z.+-]{0,40}$"))
@@ -37,6 +48,17 @@ class FeedbackSchema(Schema):
         "With reported_wrong: why the warning is wrong, in a few words. With any other outcome it is "
         "dropped unread.")})
 
+    @validates_schema
+    def _a_rule_unless_unchecked(self, data, **kwargs):
+        # Runs only when every field is valid. The view answers this 422 like any field's.
+        if data["outcome"] in NO_RULE_OUTCOMES:
+            wrong = {name: [f"A report of outcome {data['outcome']} belongs to no rule: leave {name} out."]
+                     for name in ("rule", "category") if name in data}
+        else:
+            wrong = {name: ["Missing data for required field."] for name in ("rule", "category") if name not in data}
+        if wrong:
+            raise ValidationError(wrong)
+
     @post_load
     def _comment_only_when_wrong(self, data, **kwargs):
         # A comment says why a warning is wrong; with another outcome it means nothing, so it is dropped
@@ -44,6 +66,10 @@ class FeedbackSchema(Schema):
         # OpenAPI document could not state: the fuzzer's "valid" reports failed.)
         if data["outcome"] != "reported_wrong":
             data.pop("comment", None)
+        if data["outcome"] in NO_RULE_OUTCOMES:
+            # About a warning or the account a check judged: neither exists for a post never checked.
+            data.pop("source", None)
+            data.pop("account_type", None)
         return data
 
 
@@ -67,12 +93,18 @@ class SummaryQuerySchema(Schema):
 @blp.response(202, description="Counted")
 @errors(400, 429, 503)
 def report_outcome(report):
-    """Report what happened to a warning
+    """Report what happened to a warning, or that a post went out unchecked
 
     The extension sends one report per warning it showed. Only the rule, its category, the outcome,
-    the platform, the account type and the extension version are kept, as daily counts.
+    the platform, the account type and the extension version are kept, as daily counts. A post that
+    went out with no verdict is reported once, as outcome `unchecked` with no rule and no category;
+    only the platform and the extension version are kept with it.
     """
     svc = services()
+    today = dt.datetime.now(dt.timezone.utc).date()
+    if report["outcome"] in NO_RULE_OUTCOMES:
+        record(svc.store, report, today)
+        return _counted()
     category = svc.rules.current.category_of(report["rule"])
     if category is None:
         abort(422, description=f"No rule with id {report['rule']} is in force.")
@@ -80,7 +112,11 @@ def report_outcome(report):
         abort(422, description=f"Rule {report['rule']} is in category {category}, not {report['category']}.")
     if (report["source"] == "model") != report["rule"].startswith("model."):
         abort(422, description="source 'model' goes with a learned warning's rule (model.<category>) and only with it.")
-    record(svc.store, report, dt.datetime.now(dt.timezone.utc).date())
+    record(svc.store, report, today)
+    return _counted()
+
+
+def _counted():
     response = jsonify({"recorded": True})
     response.status_code = 202
     return response
@@ -94,7 +130,8 @@ def outcome_summary(args):
     """How the warnings land
 
     Per rule (or per category) over a period: how often each was shown, led to an edit, was posted
-    anyway or was reported wrong, with a series per day and the latest comments.
+    anyway or was reported wrong, with a series per day and the latest comments. Apart from them,
+    `unchecked`: how many posts went out with no verdict ({total, by_platform, days}).
     """
     today = dt.datetime.now(dt.timezone.utc).date()
     end = args.get("end") or today

@@ -157,6 +157,23 @@ class OutcomeCount(Base):
     count: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
 
 
+class ExtensionCount(Base):
+    """Reports the extension makes about a post rather than about a warning, so they name no rule:
+    outcome "unchecked", a post that went out with no verdict (the check did not come back within the
+    wait). Counts per day, never text or handles. A table of its own (0006), so that servers from
+    before it, sharing the database during a rollout, never meet an outcome they do not know."""
+
+    __tablename__ = "extension_counts"
+    __table_args__ = (UniqueConstraint("day", "outcome", "platform", "extension_version",
+                                       name="uq_extension_counts_key"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    day: Mapped[dt.date] = mapped_column(Date, nullable=False, index=True)
+    outcome: Mapped[str] = mapped_column(String(20), nullable=False)
+    platform: Mapped[str] = mapped_column(String(20), nullable=False)
+    extension_version: Mapped[str] = mapped_column(String(40), nullable=False)
+    count: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+
+
 class OutcomeComment(Base):
     """The short reason a member of staff gave when reporting a warning as wrong."""
 
