@@ -3,44 +3,12 @@
 // the badge and the underline layer replaced by recorders.
 const test = require("node:test");
 const assert = require("node:assert/strict");
-const path = require("node:path");
 const settings = require("../shared/settings.js");
-
-function loadSession() {
-  const drawn = [];
-  const P = {
-    rolloutBehaviour: settings.rolloutBehaviour,
-    Badge: class { constructor() { drawn.push("badge"); } set() {} place() {} setTheme() {} remove() {} },
-    UnderlineLayer: class { constructor() { drawn.push("underlines"); } clear() {} draw() {} setTheme() {} remove() {} close() {} },
-    DraftChecker: class {
-      constructor(opts) { this.opts = opts; this.known = null; }
-      update() {}
-      verdictIfKnown() { return this.known; }
-      verdictFor() { return Promise.resolve(this.known); }
-      dispose() {}
-    },
-    buildTextModel: (el) => ({ text: el.text }),
-    themeBehind: () => "light",
-    postAnywayMode: () => "plain",
-    showWarningDialog: () => drawn.push("dialog"),
-  };
-  globalThis.postcheck = P;
-  globalThis.MutationObserver = class { observe() {} disconnect() {} };
-  const file = path.join(__dirname, "composer-session.js");
-  delete require.cache[file];
-  require(file);
-  return { P, drawn };
-}
+const { composerSession } = require("./session.test-helper.js");
 
 function session(mode, warnings) {
-  const { P, drawn } = loadSession();
-  const sent = [];
-  const composer = { text: "What a pr!ck", focus() {}, getBoundingClientRect: () => ({}) };
-  const adapter = { platform: "twitter", isReply: () => false, accountHandle: () => null, resubmit() {} };
-  const env = { settings: () => ({ ...settings.DEFAULTS, rolloutMode: mode }), send: (m) => { sent.push(m); return Promise.resolve({}); } };
-  const s = new P.ComposerSession(composer, adapter, env);
+  const { s, drawn, sent, event } = composerSession({ mode, text: "What a pr!ck" });
   s.checker.known = { status: "ok", warnings };
-  const event = { prevented: false, preventDefault() { this.prevented = true; }, stopImmediatePropagation() {} };
   s.interceptSubmit(event);
   return { drawn, sent, event };
 }

@@ -3,42 +3,26 @@
 // Post, with the page's DOM, the badge, the underlines and the dialog replaced by recorders.
 const test = require("node:test");
 const assert = require("node:assert/strict");
-const path = require("node:path");
-const settings = require("../shared/settings.js");
+const { composerSession } = require("./session.test-helper.js");
 
 const QUIET = new Proxy({}, { get: () => () => {} });
 
 function session({ known, atPost, mode = "warn" }) {
-  const drawn = [];
-  const P = {
-    rolloutBehaviour: settings.rolloutBehaviour,
-    // Whatever the session asks of the badge or the underlines does nothing here.
-    Badge: function Badge() { return QUIET; },
-    UnderlineLayer: function UnderlineLayer() { return QUIET; },
-    DraftChecker: class {
-      update() {}
-      verdictIfKnown() { return known; }
-      verdictFor(text, waitMs) { drawn.push(`wait ${waitMs}`); return Promise.resolve(atPost); }
-      dispose() {}
-    },
-    buildTextModel: (el) => ({ text: el.text }),
-    themeBehind: () => "light",
-    postAnywayMode: () => "plain",
-    showWarningDialog: () => drawn.push("dialog"),
-  };
-  globalThis.postcheck = P;
-  globalThis.MutationObserver = class { observe() {} disconnect() {} };
-  const file = path.join(__dirname, "composer-session.js");
-  delete require.cache[file];
-  require(file);
-  const sent = [];
-  const composer = { text: "Tottenham needs napalm", focus() {}, getBoundingClientRect: () => ({}) };
-  const adapter = { platform: "twitter", isReply: () => false, accountHandle: () => null, resubmit: () => drawn.push("posted") };
-  const env = { settings: () => ({ ...settings.DEFAULTS, rolloutMode: mode }), send: (m) => { sent.push(m); return Promise.resolve({}); } };
-  const s = new P.ComposerSession(composer, adapter, env);
-  const event = { prevented: false, preventDefault() { this.prevented = true; }, stopImmediatePropagation() {} };
-  const reports = () => sent.filter((m) => m.type === "feedback").flatMap((m) => m.reports);
-  return { s, P, drawn, event, reports };
+  return composerSession({
+    mode,
+    onPosted: (drawn) => drawn.push("posted"),
+    parts: (drawn) => ({
+      // Whatever the session asks of the badge or the underlines does nothing here.
+      Badge: function Badge() { return QUIET; },
+      UnderlineLayer: function UnderlineLayer() { return QUIET; },
+      DraftChecker: class {
+        update() {}
+        verdictIfKnown() { return known; }
+        verdictFor(text, waitMs) { drawn.push(`wait ${waitMs}`); return Promise.resolve(atPost); }
+        dispose() {}
+      },
+    }),
+  });
 }
 
 const settle = () => new Promise((resolve) => setImmediate(resolve));
