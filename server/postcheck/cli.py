@@ -12,6 +12,7 @@ from postcheck import __version__
 from postcheck.app import create_app
 from postcheck.elections.calendar import LONDON
 from postcheck.engine import Draft, RulePackError
+from postcheck.engine.evaluate import PLATFORMS
 from postcheck.engine.examples import run_all_examples
 from postcheck.services import services
 
@@ -49,7 +50,7 @@ def main():
 @click.argument("text")
 @click.option("--account", type=click.Choice(["personal", "council"]), default=None, help="Default: from --handle, else personal.")
 @click.option("--handle", default=None, help="The account's handle, e.g. @HaringeyCouncil.")
-@click.option("--platform", type=click.Choice(["twitter", "facebook", "other"]), default="other")
+@click.option("--platform", type=click.Choice(PLATFORMS), default="other")
 @click.option("--reply", is_flag=True, help="The draft answers someone else's post.")
 @click.option("--profile-disclaimer", is_flag=True, help="The profile already says views are my own.")
 @click.option("--at", "at", default=None, help="The moment to judge against (ISO date or date-time); default now.")

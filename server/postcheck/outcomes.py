@@ -8,6 +8,7 @@ import datetime as dt
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
+from postcheck.engine.evaluate import PLATFORMS
 from postcheck.store.database import Store
 from postcheck.store.models import ExtensionCount, OutcomeComment, OutcomeCount
 
@@ -20,7 +21,6 @@ NO_RULE_OUTCOMES = ("unchecked",)
 _KEY = ("rule", "category", "outcome", "platform", "account_type", "extension_version", "source")
 # Who warned: a rule, the learned model, or a rule the model agreed with.
 SOURCES = ("rules", "model", "both")
-PLATFORMS = ("twitter", "facebook", "other")
 
 
 def record(store: Store, report: dict, day: dt.date) -> None:

@@ -12,6 +12,7 @@ from postcheck.api import Blueprint
 from postcheck.api.documented import errors
 from postcheck.api.fields import ISO_DAY_PATTERN, FreeText
 from postcheck.auth import require
+from postcheck.engine.evaluate import PLATFORMS
 from postcheck.elections.dates import FIRST_YEAR, LAST_YEAR
 from postcheck.engine.schema import CATEGORIES
 from postcheck.limits import limiter
@@ -38,7 +39,7 @@ class FeedbackSchema(Schema):
             "Post in a silent pilot, not shown). Or `unchecked`: a post went out with no verdict, because "
             "the check did not come back within the extension's wait; it names no rule, and its "
             "account_type, source and comment are dropped unread.")})
-    platform = fields.String(load_default="other", validate=validate.OneOf(("twitter", "facebook", "other")))
+    platform = fields.String(load_default="other", validate=validate.OneOf(PLATFORMS))
     account_type = fields.String(load_default="personal", validate=validate.OneOf(("personal", "council")))
     extension_version = fields.String(load_default="", validate=validate.Regexp(r"^[0-9A-Za-z.+-]{0,40}$"))
     source = fields.String(load_default="rules", validate=validate.OneOf(SOURCES), metadata={"description": (

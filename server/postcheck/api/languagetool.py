@@ -16,6 +16,7 @@ from postcheck import __version__
 from postcheck.api import Blueprint
 from postcheck.elections.calendar import LONDON
 from postcheck.engine import Draft
+from postcheck.engine.evaluate import PLATFORMS
 from postcheck.engine.schema import CATEGORIES
 from postcheck.languagetool.annotation import AnnotationError, parse_annotation, plain
 from postcheck.languagetool.matches import lt_category_id, lt_rule_id, to_matches
@@ -115,7 +116,7 @@ _CHECK_FIELDS = {
     "postcheckHandle": {"type": "string", "description": "The account's handle; a registered council channel is council."},
     "postcheckReply": {**_FLAG, "description": "true: the draft answers someone else's post."},
     "postcheckProfileDisclaimer": {**_FLAG, "description": "true: the author's profile already says views are their own."},
-    "postcheckPlatform": {"type": "string", "enum": ["", "twitter", "facebook", "other"], "description": "Empty: other."},
+    "postcheckPlatform": {"type": "string", "enum": ["", *PLATFORMS], "description": "Empty: other."},
     "postcheckAt": {"anyOf": [{"type": "string", "format": "date-time"}, {"type": "string", "maxLength": 0}],
                     "description": "The moment to judge against (ISO 8601); empty: now."},
 }
@@ -166,7 +167,7 @@ def _check():
         raise LanguageToolError(413, f"Your text exceeds the limit of {limit} characters")
 
     account = _choice("postcheckAccount", ("personal", "council"), svc.settings["LT_DEFAULT_ACCOUNT"] or None)
-    draft = Draft(text=doc.checked, platform=_choice("postcheckPlatform", ("twitter", "facebook", "other"), "other"),
+    draft = Draft(text=doc.checked, platform=_choice("postcheckPlatform", PLATFORMS, "other"),
                   account_type=account, handle=request.values.get("postcheckHandle") or None,
                   reply=request.values.get("postcheckReply", "").lower() in _TRUE,
                   profile_disclaimer=request.values.get("postcheckProfileDisclaimer", "").lower() in _TRUE)

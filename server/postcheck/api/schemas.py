@@ -3,11 +3,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate
+from marshmallow import EXCLUDE, Schema, fields, validate
 
+from postcheck.engine.evaluate import PLATFORMS
 from postcheck.engine.schema import CATEGORIES, SEVERITIES
-
-PLATFORMS = ("twitter", "facebook", "other")
 
 
 class MomentField(fields.Field):

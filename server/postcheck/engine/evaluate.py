@@ -19,10 +19,14 @@ MAX_SPANS_PER_WARNING = 50
 _SEVERITY_ORDER = {"high": 0, "medium": 1, "low": 2}
 
 
+# Where a draft is posted: the one list the check API, outcome reports and the command line accept.
+PLATFORMS = ("twitter", "facebook", "other")
+
+
 @dataclass(frozen=True)
 class Draft:
     text: str
-    platform: str = "other"
+    platform: str = "other"  # one of PLATFORMS
     account_type: str | None = None  # None: decided from the handle
     handle: str | None = None
     reply: bool = False
