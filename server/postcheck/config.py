@@ -24,8 +24,8 @@ SETTINGS = {
     "MAX_TEXT_CHARS": (100_000, int, "Longest draft accepted by the check, in characters; longer answers 413."),
     "MAX_BODY_BYTES": (1_000_000, int, "Largest request body accepted, in bytes; larger answers 413."),
     "REGEX_TIMEOUT_MS": (50.0, float, "Time one rule pattern may run on one draft before it is skipped: CPU time "
-                                      "of the whole process (the regex module's clock), so a busy thread beside "
-                                      "it shortens the wait."),
+                                      "of the whole process (the regex module's clock). A rule timed out on time "
+                                      "other threads spent is read once more, within the check's budget."),
     # 80 ms reads a whole Facebook-length post (63,206 characters, about 11,000 words) on a 2-core server.
     "MODEL_BUDGET_MS": (80.0, float, "Wall-clock time the learned model may spend reading one draft; a longer draft "
                     "is read window by window until then, and the answer says \"incomplete\" with \"not_checked\": [\"model\"]."),

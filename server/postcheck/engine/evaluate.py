@@ -7,12 +7,15 @@ from dataclasses import dataclass, replace
 from typing import Any, Iterable
 
 from postcheck.engine import matchers as m
+from postcheck.engine.detectors import DetectorUnfinished
 from postcheck.engine.ruleset import CompiledRule, RuleSet
 from postcheck.engine.text import Utf16Offsets, normalise
 from postcheck.model.features import Context
 from postcheck.model.scorer import score
 
 log = logging.getLogger(__name__)
+# A rule read again without a check deadline (the library's `check`) may take this many times its timeout.
+_RETRY_CAP = 4
 
 # More underlines than this in one warning help nobody, and cap the size of an answer.
 MAX_SPANS_PER_WARNING = 50
@@ -204,6 +207,31 @@ def join_learned(layer, warnings: list[Warning], draft: Draft, election: Electio
     return scored.complete
 
 
+def _evaluate_in_time(rule: CompiledRule, scan: m.Scan, timeout: float, deadline: float | None):
+    """`evaluate_rule`, read once more when its pattern timed out on time this thread did not spend.
+    The `regex` module counts the whole process's CPU time, so other threads at work (the gate's
+    Hyperscan compile just after a start, other requests in a threaded server) spend a rule's time for
+    it: on a busy machine a rule could be left unread that needed a few milliseconds. The second
+    reading may use what is left of the check's budget. A pattern that is itself slow spends its own
+    thread's time, and is given up at once as before."""
+    own_start = time.thread_time()
+    try:
+        return evaluate_rule(rule, scan)
+    except DetectorUnfinished:
+        raise  # a count bound, not a clock: reading again would stop at the same place
+    except TimeoutError:
+        if time.thread_time() - own_start >= timeout:
+            raise
+        left = _RETRY_CAP * timeout if deadline is None else deadline - time.monotonic()
+        if left <= 0:
+            raise
+    scan.timeout = left
+    try:
+        return evaluate_rule(rule, scan)
+    finally:
+        scan.timeout = timeout
+
+
 def _rule_warnings(ruleset: RuleSet, draft: Draft, election: ElectionState, account: str,
                    timeout: float, deadline: float | None) -> tuple[list[Warning], list[str]]:
     """The rules' warnings, and the ids of the rules that could not be read to the end."""
@@ -221,7 +249,7 @@ def _rule_warnings(ruleset: RuleSet, draft: Draft, election: ElectionState, acco
             not_checked.append(rule.id)
             continue
         try:
-            found = evaluate_rule(rule, scan)
+            found = _evaluate_in_time(rule, scan, timeout, deadline)
         except TimeoutError:
             # The rule id is safe to log; the text never is. The answer names the rule as not checked.
             log.warning("rule %s ran out of time and was not checked to the end", rule.id)
