@@ -13,6 +13,9 @@ it) every worker writes its values there and /metrics adds them up across worker
   postcheck_checks_total{api}                            drafts checked (api: v1 or languagetool)
   postcheck_check_duration_seconds{api}                  time to check a draft, histogram
   postcheck_warnings_total{rule,category}                warnings given by /api/v1/check
+  postcheck_outcome_reports_total{outcome,platform}      outcome reports counted by /api/v1/feedback;
+                                                         outcome no_composer or submit_missed rising
+                                                         means a site changed and a selector broke
   postcheck_rules_loaded                                 rules in force (max over workers)
   postcheck_info{version}                                always 1
 """
@@ -43,6 +46,9 @@ CHECKS = Counter("postcheck_checks", "Drafts checked", ["api"])
 CHECK_DURATION = Histogram("postcheck_check_duration_seconds", "Time to check a draft, request to answer", ["api"],
                            buckets=_LATENCY_BUCKETS)
 WARNINGS = Counter("postcheck_warnings", "Warnings given, per rule and category", ["rule", "category"])
+# Both labels are from the server's own lists (postcheck.outcomes, PLATFORMS), checked before counting.
+OUTCOME_REPORTS = Counter("postcheck_outcome_reports", "Outcome reports counted, per outcome and platform",
+                          ["outcome", "platform"])
 RULES_LOADED = Gauge("postcheck_rules_loaded", "Rules in force", multiprocess_mode="max")
 INFO = Gauge("postcheck_info", "The server's version", ["version"], multiprocess_mode="max")
 
@@ -90,6 +96,11 @@ def note_warnings(warnings) -> None:
     """Called by a check view with the warnings it answers: their rule ids and categories (never the
     text) are counted when the response leaves, without parsing it again."""
     g.warned = [(w.rule, w.category) for w in warnings]
+
+
+def note_outcome(outcome: str, platform: str) -> None:
+    """Called by the feedback view for a report it counted (both values already validated)."""
+    OUTCOME_REPORTS.labels(outcome, platform).inc()
 
 
 def _metrics_view(app: Flask):

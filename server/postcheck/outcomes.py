@@ -1,6 +1,7 @@
 """Outcome reports from the extension, kept as counts per day: how often each warning was shown, led to
-an edit, was posted anyway or was reported wrong, and how often a post went out unchecked. No draft
-text and no handle ever reach this module."""
+an edit, was posted anyway, was dismissed or was reported wrong; how often a post went out unchecked;
+and how often the extension met a site it could no longer read (no composer where one was expected, a
+submit it could not intercept). No draft text and no handle ever reach this module."""
 from __future__ import annotations
 
 import datetime as dt
@@ -10,14 +11,21 @@ from sqlalchemy.exc import IntegrityError
 
 from postcheck.engine.evaluate import PLATFORMS
 from postcheck.store.database import Store
-from postcheck.store.models import ExtensionCount, OutcomeComment, OutcomeCount
+from postcheck.store.models import DismissalCount, ExtensionCount, OutcomeComment, OutcomeCount
 
 # What happened to a warning. "silent": found at Post during a silent pilot (the extension's rollout
-# mode), so never shown.
-OUTCOMES = ("shown", "edited", "posted_anyway", "reported_wrong", "silent")
-# What happened to a post, with no warning to name, so no rule and no category: "unchecked", it went
-# out with no verdict (the server or the extension's service worker did not answer within the wait).
-NO_RULE_OUTCOMES = ("unchecked",)
+# mode), so never shown. "dismissed": the person chose "Dismiss for this post" in the card (kept in a
+# table of its own, dismissal_counts: see migration 0007).
+OUTCOMES = ("shown", "edited", "posted_anyway", "reported_wrong", "silent", "dismissed")
+# Reports that tell IT a site changed under the extension, so its selectors need updating:
+# "no_composer", a page view on a configured site where the site's composer was expected and none was
+# found once the page settled; "submit_missed", a submit (a click on what is plainly the site's post
+# button, or Ctrl/Cmd+Enter in what looks like a composer) that no composer session could intercept.
+SITE_CHANGE_OUTCOMES = ("no_composer", "submit_missed")
+# What happened to a post or a page, with no warning to name, so no rule and no category: "unchecked",
+# a post went out with no verdict (the server or the extension's service worker did not answer within
+# the wait); and the site-change outcomes.
+NO_RULE_OUTCOMES = ("unchecked", *SITE_CHANGE_OUTCOMES)
 _KEY = ("rule", "category", "outcome", "platform", "account_type", "extension_version", "source")
 # Who warned: a rule, the learned model, or a rule the model agreed with.
 SOURCES = ("rules", "model", "both")
@@ -28,6 +36,10 @@ def record(store: Store, report: dict, day: dt.date) -> None:
     if report["outcome"] in NO_RULE_OUTCOMES:
         table = ExtensionCount
         key = {name: report[name] for name in ("outcome", "platform", "extension_version")}
+    elif report["outcome"] == "dismissed":
+        table = DismissalCount
+        key = {name: report[name] for name in _KEY if name not in ("source", "outcome")}
+        key["source"] = report.get("source", "rules")
     else:
         table = OutcomeCount
         key = {name: report[name] for name in _KEY if name != "source"}
@@ -59,16 +71,24 @@ def summary(store: Store, start: dt.date, end: dt.date, by: str) -> dict:
             .where(OutcomeCount.day >= start, OutcomeCount.day <= end)
             .group_by(group, OutcomeCount.category, OutcomeCount.outcome, OutcomeCount.day,
                       OutcomeCount.source)).all()
-        unchecked = session.execute(
-            select(ExtensionCount.day, ExtensionCount.platform, func.sum(ExtensionCount.count))
-            .where(ExtensionCount.day >= start, ExtensionCount.day <= end, ExtensionCount.outcome == "unchecked")
-            .group_by(ExtensionCount.day, ExtensionCount.platform)).all()
+        group_d = DismissalCount.rule if by == "rule" else DismissalCount.category
+        dismissed = session.execute(
+            select(group_d, DismissalCount.category, DismissalCount.day, DismissalCount.source,
+                   func.sum(DismissalCount.count))
+            .where(DismissalCount.day >= start, DismissalCount.day <= end)
+            .group_by(group_d, DismissalCount.category, DismissalCount.day, DismissalCount.source)).all()
+        no_rule = session.execute(
+            select(ExtensionCount.outcome, ExtensionCount.day, ExtensionCount.platform, func.sum(ExtensionCount.count))
+            .where(ExtensionCount.day >= start, ExtensionCount.day <= end)
+            .group_by(ExtensionCount.outcome, ExtensionCount.day, ExtensionCount.platform)).all()
         comments = session.execute(
             select(OutcomeComment.day, OutcomeComment.rule, OutcomeComment.category, OutcomeComment.comment)
             .where(OutcomeComment.day >= start, OutcomeComment.day <= end)
             .order_by(OutcomeComment.id.desc()).limit(200)).all()
     items: dict[str, dict] = {}
     learned = {"model": dict.fromkeys(OUTCOMES, 0), "both": dict.fromkeys(OUTCOMES, 0)}
+    rows = [*rows, *((name, category, "dismissed", day, source, count)
+                     for name, category, day, source, count in dismissed)]
     for name, category, outcome, day, source, count in rows:
         if outcome not in OUTCOMES:
             continue  # written by a newer server sharing the database during a rollout
@@ -89,7 +109,9 @@ def summary(store: Store, start: dt.date, end: dt.date, by: str) -> dict:
             # Learned warnings, counted apart: those the model gave alone, and rules' warnings it agreed with.
             "learned": learned,
             # Posts that went out with no verdict: they belong to no rule, so they are counted apart.
-            "unchecked": _unchecked(unchecked),
+            "unchecked": _unchecked([(d, p, n) for outcome, d, p, n in no_rule if outcome == "unchecked"]),
+            # Signs that a site changed under the extension (a selector broke): see health().
+            "health": _health(no_rule),
             "comments": [{"day": d.isoformat(), "rule": r, "category": c, "comment": t} for d, r, c, t in comments]}
 
 
@@ -102,3 +124,33 @@ def _unchecked(rows) -> dict:
         days[day.isoformat()] = days.get(day.isoformat(), 0) + int(count)
     return {"total": sum(by_platform.values()), "by_platform": by_platform,
             "days": [{"day": d, "count": n} for d, n in sorted(days.items())]}
+
+
+def _health(rows) -> dict:
+    """{outcome: {total, by_platform, days: [{day, count, by_platform}]}} for each site-change outcome,
+    from (outcome, day, platform, count) rows; outcomes this version does not know are skipped."""
+    health = {}
+    for name in SITE_CHANGE_OUTCOMES:
+        by_platform = dict.fromkeys(PLATFORMS, 0)
+        days: dict[str, dict[str, int]] = {}
+        for outcome, day, platform, count in rows:
+            if outcome != name:
+                continue
+            by_platform[platform] = by_platform.get(platform, 0) + int(count)
+            per_day = days.setdefault(day.isoformat(), dict.fromkeys(PLATFORMS, 0))
+            per_day[platform] = per_day.get(platform, 0) + int(count)
+        health[name] = {"total": sum(by_platform.values()), "by_platform": by_platform,
+                        "days": [{"day": d, "count": sum(p.values()), "by_platform": p}
+                                 for d, p in sorted(days.items())]}
+    return health
+
+
+def health(store: Store, start: dt.date, end: dt.date) -> dict:
+    """The site-change counts alone (the comms page "Extension health")."""
+    with store.transaction() as session:
+        rows = session.execute(
+            select(ExtensionCount.outcome, ExtensionCount.day, ExtensionCount.platform, func.sum(ExtensionCount.count))
+            .where(ExtensionCount.day >= start, ExtensionCount.day <= end,
+                   ExtensionCount.outcome.in_(SITE_CHANGE_OUTCOMES))
+            .group_by(ExtensionCount.outcome, ExtensionCount.day, ExtensionCount.platform)).all()
+    return {"from": start.isoformat(), "to": end.isoformat(), **_health(rows)}

@@ -52,9 +52,11 @@ def test_how_the_warnings_land_counts_learned_warnings_apart(signed_in):
     for _ in range(3):
         record(store, {**report, "rule": "model.violent", "category": "violent", "outcome": "shown", "source": "model"}, today)
     record(store, {**report, "rule": "violent.threat-to-harm", "category": "violent", "outcome": "edited", "source": "both"}, today)
+    record(store, {**report, "rule": "model.violent", "category": "violent", "outcome": "dismissed", "source": "model"}, today)
     page = signed_in.get("/admin/outcomes").get_data(as_text=True)
     table = page[page.index('id="learned-counts"'):]
     rows = re.findall(r"<tr><th scope=\"row\">([^<]+)</th>((?:<td>\d+</td>)+)</tr>", table)
     cells = {label: re.findall(r"<td>(\d+)</td>", tds) for label, tds in rows}
-    assert cells["The model alone"] == ["3", "0", "0", "0", "0"]
-    assert cells["A rule, and the model agreed"] == ["0", "1", "0", "0", "0"]
+    # Shown, edited, posted anyway, reported wrong, found in a silent pilot, dismissed.
+    assert cells["The model alone"] == ["3", "0", "0", "0", "0", "1"]
+    assert cells["A rule, and the model agreed"] == ["0", "1", "0", "0", "0", "0"]

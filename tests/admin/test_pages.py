@@ -88,6 +88,46 @@ def test_outcomes_page_counts_posts_that_went_out_unchecked_apart(admin_app, sig
     assert "<code>unchecked</code>" not in page
 
 
+def test_outcomes_page_shows_dismissed_warnings(admin_app, signed_in):
+    store, today = admin_app.extensions["postcheck"].store, dt.datetime.now(dt.timezone.utc).date()
+    report = {"rule": "offensive.strong-language", "category": "offensive", "platform": "twitter",
+              "account_type": "personal", "extension_version": "1.0.0"}
+    record(store, {**report, "outcome": "shown"}, today)
+    for _ in range(2):
+        record(store, {**report, "outcome": "dismissed"}, today)
+    page = signed_in.get("/admin/outcomes").get_data(as_text=True)
+    assert "Dismissed" in page and "Dismiss for this post" in page
+    row = page[page.index("<code>offensive.strong-language</code>"):].split("</tr>")[0]
+    # Shown, Edited, Posted anyway, Reported wrong, Found in silent pilot, Dismissed
+    assert re.findall(r"<td>(\d+)</td>", row)[:6] == ["1", "0", "0", "0", "0", "2"]
+
+
+def test_extension_health_page_shows_site_changes_per_day_and_site(admin_app, signed_in):
+    store = admin_app.extensions["postcheck"].store
+    today = dt.datetime.now(LONDON).date()
+    page = signed_in.get("/admin/health").get_data(as_text=True)
+    assert "<h1>Extension health</h1>" in page and 'id="health-none"' in page
+    assert "a selector broke: tell IT" in page
+    assert 'href="/admin/health"' in signed_in.get("/admin/now").get_data(as_text=True), "in the pages' menu"
+    for outcome, platform, day in [("no_composer", "twitter", today), ("no_composer", "twitter", today),
+                                   ("submit_missed", "twitter", today), ("no_composer", "facebook", today),
+                                   ("no_composer", "twitter", today - dt.timedelta(days=1)),
+                                   ("unchecked", "twitter", today)]:
+        record(store, {"outcome": outcome, "platform": platform, "extension_version": "1.0.0"}, day)
+    page = signed_in.get("/admin/health").get_data(as_text=True)
+    totals = page[page.index('id="health-totals"'):].split("</table>")[0]
+    assert re.findall(r"<td>(\d+)</td>", totals) == ["3", "1", "1", "0", "0", "0"]
+    days = page[page.index('id="health-days"'):].split("</table>")[0]
+    rows = [re.findall(r"<t[hd][^>]*>([^<]+)</t[hd]>", r) for r in days.split("<tbody>")[1].split("</tr>")[:-1]]
+    yesterday = (today - dt.timedelta(days=1)).isoformat()
+    assert rows == [[today.isoformat(), "X", "2", "1"], [today.isoformat(), "Facebook", "1", "0"],
+                    [yesterday, "X", "1", "0"]]
+    earlier = signed_in.get("/admin/health?from=2026-01-01&to=2026-01-31").get_data(as_text=True)
+    assert 'id="health-none"' in earlier
+    bad = signed_in.get("/admin/health?from=yesterday")
+    assert bad.status_code == 422 and field_error(bad.get_data(as_text=True), "from")
+
+
 def test_audit_log_filters_by_entity_actor_and_date(admin_app, signed_in):
     post_form(signed_in, "/admin/roster/roles/new", {"name": "Chair of Planning"})
     everything = signed_in.get("/admin/audit").get_data(as_text=True)

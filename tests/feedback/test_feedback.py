@@ -30,7 +30,8 @@ def test_reports_are_counted_per_day_and_outcome(api, comms):
     body = api.get("/api/v1/feedback/summary", headers=comms).get_json()
     [item] = body["items"]
     assert item["key"] == "offensive.strong-language"
-    assert item["totals"] == {"shown": 3, "edited": 1, "posted_anyway": 0, "reported_wrong": 1, "silent": 0}
+    assert item["totals"] == {"shown": 3, "edited": 1, "posted_anyway": 0, "reported_wrong": 1, "silent": 0,
+                              "dismissed": 0}
     assert item["edit_rate"] == round(1 / 3, 3)
     assert [d["shown"] for d in item["days"]] == [3]
     assert body["comments"][0]["comment"] == "it's a band name"
@@ -160,7 +161,7 @@ def test_an_unchecked_report_naming_a_rule_is_422(api, field):
     assert "belongs to no rule" in response.get_json()["errors"]["json"][field][0]
 
 
-@pytest.mark.parametrize("outcome", ["shown", "edited", "posted_anyway", "reported_wrong", "silent"])
+@pytest.mark.parametrize("outcome", ["shown", "edited", "posted_anyway", "reported_wrong", "silent", "dismissed"])
 @pytest.mark.parametrize("field", ["rule", "category"])
 def test_every_other_outcome_still_needs_a_rule_and_a_category(api, store_app, outcome, field):
     report = {k: v for k, v in REPORT.items() if k != field}
@@ -208,8 +209,6 @@ def test_migration_0006_adds_the_table_and_keys_it(store_app):
     assert unique["column_names"] == ["day", "outcome", "platform", "extension_version"]
     # No rule, no category, no comment, no text column: the table can hold nothing but counts.
     assert not {"rule", "category", "comment", "text", "handle"} & set(columns)
-    with store.engine.connect() as connection:
-        assert connection.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0006"
 
 
 def test_a_newer_servers_outcome_in_the_shared_table_does_not_break_the_summary(api, comms, store_app):
@@ -234,3 +233,145 @@ def test_the_document_states_the_unchecked_outcome(api):
         assert "except `unchecked`" in schema["properties"][field]["description"]
     assert "unchecked" in document["paths"]["/api/v1/feedback"]["post"]["summary"] + \
         document["paths"]["/api/v1/feedback"]["post"]["description"]
+
+
+# ------------------------------------------------------------- warnings dismissed for one post (issue 20, 8)
+
+def test_a_dismissed_warning_is_counted_against_its_rule(api, comms):
+    post(api)
+    for _ in range(2):
+        assert post(api, outcome="dismissed", comment="not sent with this outcome").status_code == 202
+    assert post(api, outcome="dismissed", rule="model.offensive", source="model").status_code == 202
+    body = api.get("/api/v1/feedback/summary", headers=comms).get_json()
+    by_key = {i["key"]: i for i in body["items"]}
+    assert by_key["offensive.strong-language"]["totals"]["dismissed"] == 2
+    assert by_key["offensive.strong-language"]["totals"]["shown"] == 1
+    assert by_key["offensive.strong-language"]["days"][0]["dismissed"] == 2
+    assert by_key["model.offensive"]["by_source"]["model"]["dismissed"] == 1
+    assert body["learned"]["model"]["dismissed"] == 1
+    assert body["comments"] == []
+    by_category = api.get("/api/v1/feedback/summary?by=category", headers=comms).get_json()
+    [item] = by_category["items"]
+    assert item["key"] == "offensive" and item["totals"]["dismissed"] == 3
+
+
+def test_a_dismissal_is_kept_apart_from_outcome_counts_on_both_backends(api, store_app):
+    from postcheck.store.models import DismissalCount
+    for platform in ("twitter", "twitter", "facebook"):
+        assert post(api, outcome="dismissed", platform=platform).status_code == 202
+    with store_app.extensions["postcheck"].store.transaction() as session:
+        # A server from before 0007 reads every outcome in outcome_counts and fails on one it does not know.
+        assert session.scalars(select(OutcomeCount)).all() == []
+        rows = sorted((r.rule, r.category, r.platform, r.source, r.count) for r in session.scalars(select(DismissalCount)))
+    assert rows == [("offensive.strong-language", "offensive", "facebook", "rules", 1),
+                    ("offensive.strong-language", "offensive", "twitter", "rules", 2)]
+
+
+def test_a_dismissal_needs_a_rule_in_force_with_its_category(api):
+    assert post(api, outcome="dismissed", rule="no.such-rule").status_code == 422
+    assert post(api, outcome="dismissed", category="violent").status_code == 422
+
+
+def test_migration_0007_adds_the_dismissal_table_and_keys_it(store_app):
+    store = store_app.extensions["postcheck"].store
+    inspector = inspect(store.engine)
+    columns = {c["name"]: c for c in inspector.get_columns("dismissal_counts")}
+    assert set(columns) == {"id", "day", "rule", "category", "platform", "account_type", "extension_version",
+                            "source", "count"}
+    assert not any(c["nullable"] for name, c in columns.items() if name != "id")
+    [unique] = inspector.get_unique_constraints("dismissal_counts")
+    assert unique["column_names"] == ["day", "rule", "category", "platform", "account_type", "extension_version",
+                                      "source"]
+    assert not {"comment", "text", "handle"} & set(columns)
+    with store.engine.connect() as connection:
+        assert connection.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0007"
+
+
+def test_the_document_states_the_dismissed_outcome(api):
+    document = api.get("/api/v1/openapi.json").get_json()
+    body = document["paths"]["/api/v1/feedback"]["post"]["requestBody"]["content"]["application/json"]["schema"]
+    schema = document["components"]["schemas"][body["$ref"].split("/")[-1]] if "$ref" in body else body
+    assert "dismissed" in schema["properties"]["outcome"]["enum"]
+    assert "Dismiss for this post" in schema["properties"]["outcome"]["description"]
+
+
+# ------------------------------------------------- sites that changed under the extension (issue 20, health)
+
+SITE_CHANGE = ["no_composer", "submit_missed"]
+
+
+@pytest.mark.parametrize("outcome", SITE_CHANGE)
+def test_a_site_change_is_counted_without_a_rule_per_day_and_platform(api, comms, outcome):
+    for platform in ("twitter", "twitter", "facebook"):
+        report = {**UNCHECKED, "outcome": outcome, "platform": platform}
+        assert api.post("/api/v1/feedback", json=report).status_code == 202
+    assert post(api).status_code == 202
+    body = api.get("/api/v1/feedback/summary", headers=comms).get_json()
+    today = dt.datetime.now(dt.timezone.utc).date().isoformat()
+    assert body["health"][outcome] == {"total": 3, "by_platform": {"twitter": 2, "facebook": 1, "other": 0},
+                                       "days": [{"day": today, "count": 3,
+                                                 "by_platform": {"twitter": 2, "facebook": 1, "other": 0}}]}
+    [other] = [name for name in SITE_CHANGE if name != outcome]
+    assert body["health"][other]["total"] == 0
+    assert body["unchecked"]["total"] == 0, "counted apart from posts that went out unchecked"
+    [item] = body["items"]
+    assert sum(item["totals"].values()) == 1
+
+
+@pytest.mark.parametrize("outcome", SITE_CHANGE)
+@pytest.mark.parametrize("field", ["rule", "category"])
+def test_a_site_change_report_naming_a_rule_is_422(api, store_app, outcome, field):
+    response = api.post("/api/v1/feedback", json={**UNCHECKED, "outcome": outcome, field: REPORT[field]})
+    assert response.status_code == 422
+    assert "belongs to no rule" in response.get_json()["errors"]["json"][field][0]
+    with store_app.extensions["postcheck"].store.transaction() as session:
+        assert session.scalars(select(ExtensionCount)).all() == []
+
+
+@pytest.mark.parametrize("outcome", SITE_CHANGE)
+def test_a_site_change_report_keeps_only_the_day_platform_and_version(api, store_app, outcome):
+    marker = "SITE-draft-text-8830"
+    response = api.post("/api/v1/feedback", json={**UNCHECKED, "outcome": outcome, "account_type": "council",
+                                                  "source": "model", "comment": marker, "text": marker,
+                                                  "url": "https://x.com/" + marker})
+    assert response.status_code == 202
+    with store_app.extensions["postcheck"].store.transaction() as session:
+        [row] = session.scalars(select(ExtensionCount)).all()
+        assert (row.outcome, row.platform, row.extension_version, row.count) == (outcome, "twitter", "0.1.0", 1)
+        assert session.scalars(select(OutcomeComment)).all() == []
+        assert marker not in repr(vars(row))
+
+
+def test_the_document_states_the_site_change_outcomes(api):
+    document = api.get("/api/v1/openapi.json").get_json()
+    body = document["paths"]["/api/v1/feedback"]["post"]["requestBody"]["content"]["application/json"]["schema"]
+    schema = document["components"]["schemas"][body["$ref"].split("/")[-1]] if "$ref" in body else body
+    assert {"no_composer", "submit_missed"} <= set(schema["properties"]["outcome"]["enum"])
+    assert schema["required"] == ["outcome"]
+    for field in ("rule", "category"):
+        assert "`no_composer` and `submit_missed`" in schema["properties"][field]["description"]
+    operation = document["paths"]["/api/v1/feedback"]["post"]
+    assert "site changed" in operation["summary"] + operation["description"]
+    summary = document["paths"]["/api/v1/feedback/summary"]["get"]
+    assert "`health`" in summary["description"]
+
+
+def _metric(api, outcome: str, platform: str) -> float:
+    page = api.get("/metrics").get_data(as_text=True)
+    for line in page.splitlines():
+        if line.startswith("postcheck_outcome_reports_total{") and f'outcome="{outcome}"' in line \
+                and f'platform="{platform}"' in line:
+            return float(line.rsplit(" ", 1)[1])
+    return 0.0
+
+
+@pytest.mark.parametrize("outcome", [*SITE_CHANGE, "dismissed"])
+def test_metrics_count_each_outcome_report_per_platform(api, outcome):
+    # The counter lives in the process, so the test reads the rise rather than a total.
+    before = _metric(api, outcome, "facebook")
+    report = {**UNCHECKED, "outcome": outcome, "platform": "facebook"} if outcome in SITE_CHANGE \
+        else {**REPORT, "outcome": outcome, "platform": "facebook"}
+    for _ in range(2):
+        assert api.post("/api/v1/feedback", json=report).status_code == 202
+    assert api.post("/api/v1/feedback", json={**report, "rule": "no.such-rule"}).status_code == 422
+    assert _metric(api, outcome, "facebook") == before + 2, "counted once per report the server counted"

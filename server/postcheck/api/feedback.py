@@ -1,5 +1,6 @@
-"""POST /api/v1/feedback: what happened to a warning the extension showed, or to a post it could not
-check in time (outcome `unchecked`, which names no rule); counts only, never text.
+"""POST /api/v1/feedback: what happened to a warning the extension showed, to a post it could not
+check in time (outcome `unchecked`), or to a page it could no longer read (outcomes `no_composer` and
+`submit_missed`: the site changed); the last three name no rule. Counts only, never text.
 GET /api/v1/feedback/summary: the counts, for the comms team to see which rules help and which annoy."""
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from postcheck.engine.evaluate import PLATFORMS
 from postcheck.elections.dates import FIRST_YEAR, LAST_YEAR
 from postcheck.engine.schema import CATEGORIES
 from postcheck.limits import limiter
+from postcheck.metrics import note_outcome
 from postcheck.outcomes import NO_RULE_OUTCOMES, OUTCOMES, SOURCES, record, summary
 from postcheck.services import services
 
@@ -27,18 +29,25 @@ class FeedbackSchema(Schema):
     class Meta:
         unknown = EXCLUDE  # anything else (a stray text field included) is dropped unread
     # Not `required` in the document, which cannot say "required unless": a missing rule or category
-    # with a warning's outcome is a 422 naming it, as is one given with `unchecked`.
+    # with a warning's outcome is a 422 naming it, as is one given with `unchecked`, `no_composer` or
+    # `submit_missed`.
     rule = fields.String(validate=validate.Regexp(r"^[a-z0-9][a-z0-9.-]{2,80}$"), metadata={"description": (
-        "The warning's rule. Required with every outcome except `unchecked`, and refused with that one "
-        "(422): a post that went out unchecked had no warning.")})
+        "The warning's rule. Required with every outcome except `unchecked`, `no_composer` and "
+        "`submit_missed`, and refused with those (422): they are about a post or a page, not a warning.")})
     category = fields.String(validate=validate.OneOf(CATEGORIES), metadata={"description": (
-        "The rule's category. Required with every outcome except `unchecked`, and refused with that one (422).")})
+        "The rule's category. Required with every outcome except `unchecked`, `no_composer` and "
+        "`submit_missed`, and refused with those (422).")})
     outcome = fields.String(required=True, validate=validate.OneOf(OUTCOMES + NO_RULE_OUTCOMES), metadata={
         "description": (
-            "What happened to the warning: shown, edited, posted_anyway, reported_wrong, or silent (found at "
-            "Post in a silent pilot, not shown). Or `unchecked`: a post went out with no verdict, because "
-            "the check did not come back within the extension's wait; it names no rule, and its "
-            "account_type, source and comment are dropped unread.")})
+            "What happened to the warning: shown, edited, posted_anyway, reported_wrong, silent (found at "
+            "Post in a silent pilot, not shown) or dismissed (the person chose \"Dismiss for this post\" "
+            "in the underline card). Or one that names no rule, whose account_type, source and comment "
+            "are dropped unread: `unchecked`, a post went out with no verdict, because the check did not "
+            "come back within the extension's wait; `no_composer`, a page view on a configured site "
+            "where the extension expected the site's composer and found none once the page settled; "
+            "`submit_missed`, a submit the extension could not intercept (a click on the site's post "
+            "button, or Ctrl/Cmd+Enter, with no composer it knows). The last two mean the site changed "
+            "and a selector broke.")})
     platform = fields.String(load_default="other", validate=validate.OneOf(PLATFORMS))
     account_type = fields.String(load_default="personal", validate=validate.OneOf(("personal", "council")))
     extension_version = fields.String(load_default="", validate=validate.Regexp(r"^[0-9A-Za-z.+-]{0,40}$"))
@@ -94,17 +103,19 @@ class SummaryQuerySchema(Schema):
 @blp.response(202, description="Counted")
 @errors(400, 429, 503)
 def report_outcome(report):
-    """Report what happened to a warning, or that a post went out unchecked
+    """Report what happened to a warning, that a post went out unchecked, or that a site changed
 
     The extension sends one report per warning it showed. Only the rule, its category, the outcome,
     the platform, the account type and the extension version are kept, as daily counts. A post that
     went out with no verdict is reported once, as outcome `unchecked` with no rule and no category;
-    only the platform and the extension version are kept with it.
+    only the platform and the extension version are kept with it. So are `no_composer` (at most once
+    per page view) and `submit_missed` (at most once per page): signs that the site changed.
     """
     svc = services()
     today = dt.datetime.now(dt.timezone.utc).date()
     if report["outcome"] in NO_RULE_OUTCOMES:
         record(svc.store, report, today)
+        note_outcome(report["outcome"], report["platform"])
         return _counted()
     category = svc.rules.current.category_of(report["rule"])
     if category is None:
@@ -114,6 +125,7 @@ def report_outcome(report):
     if (report["source"] == "model") != report["rule"].startswith("model."):
         abort(422, description="source 'model' goes with a learned warning's rule (model.<category>) and only with it.")
     record(svc.store, report, today)
+    note_outcome(report["outcome"], report["platform"])
     return _counted()
 
 
@@ -131,8 +143,10 @@ def outcome_summary(args):
     """How the warnings land
 
     Per rule (or per category) over a period: how often each was shown, led to an edit, was posted
-    anyway or was reported wrong, with a series per day and the latest comments. Apart from them,
-    `unchecked`: how many posts went out with no verdict ({total, by_platform, days}).
+    anyway, was dismissed or was reported wrong, with a series per day and the latest comments. Apart
+    from them, `unchecked`: how many posts went out with no verdict ({total, by_platform, days}); and
+    `health`: for each of `no_composer` and `submit_missed`, {total, by_platform, days: [{day, count,
+    by_platform}]}, the signs that X or Facebook changed their pages and a selector broke.
     """
     today = dt.datetime.now(dt.timezone.utc).date()
     end = args.get("end") or today

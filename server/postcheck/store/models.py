@@ -158,9 +158,11 @@ class OutcomeCount(Base):
 
 
 class ExtensionCount(Base):
-    """Reports the extension makes about a post rather than about a warning, so they name no rule:
-    outcome "unchecked", a post that went out with no verdict (the check did not come back within the
-    wait). Counts per day, never text or handles. A table of its own (0006), so that servers from
+    """Reports the extension makes about a post or a page rather than about a warning, so they name no
+    rule: outcome "unchecked", a post that went out with no verdict (the check did not come back within
+    the wait); and the site-change outcomes "no_composer" (a page view where the site's composer was
+    expected and none was found) and "submit_missed" (a submit that could not be intercepted). Counts
+    per day, never text or handles. A table of its own (0006), so that servers from
     before it, sharing the database during a rollout, never meet an outcome they do not know."""
 
     __tablename__ = "extension_counts"
@@ -171,6 +173,27 @@ class ExtensionCount(Base):
     outcome: Mapped[str] = mapped_column(String(20), nullable=False)
     platform: Mapped[str] = mapped_column(String(20), nullable=False)
     extension_version: Mapped[str] = mapped_column(String(40), nullable=False)
+    count: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+
+
+class DismissalCount(Base):
+    """Warnings dismissed for one post ("Dismiss for this post" in the card, outcome "dismissed"):
+    counts per day, keyed as outcome_counts is, never text or handles. A table of its own (0007): a
+    server from before it reads every outcome in outcome_counts and fails on one it does not know, and
+    such servers share the database while a release is rolled out one server at a time, or after a
+    rollback."""
+
+    __tablename__ = "dismissal_counts"
+    __table_args__ = (UniqueConstraint("day", "rule", "category", "platform", "account_type",
+                                       "extension_version", "source", name="uq_dismissal_counts_key"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    day: Mapped[dt.date] = mapped_column(Date, nullable=False, index=True)
+    rule: Mapped[str] = mapped_column(String(100), nullable=False, index=True)
+    category: Mapped[str] = mapped_column(String(40), nullable=False)
+    platform: Mapped[str] = mapped_column(String(20), nullable=False)
+    account_type: Mapped[str] = mapped_column(String(20), nullable=False)
+    extension_version: Mapped[str] = mapped_column(String(40), nullable=False)
+    source: Mapped[str] = mapped_column(String(10), nullable=False, default="rules")
     count: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
 
 
