@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8080
 
-.PHONY: run test test-python test-js browser-fixtures admin-axe rules-test score clean package
+.PHONY: run test test-python test-js browser-fixtures admin-axe firefox-deps rules-test score clean package
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -23,7 +23,7 @@ run: $(STAMP)
 test: test-js test-python
 
 # The whole pytest suite, browser tests included (they need the fixture pages built first).
-test-python: $(STAMP) browser-fixtures admin-axe
+test-python: $(STAMP) browser-fixtures admin-axe firefox-deps
 	$(BIN)/python -m pytest
 
 # Unit tests of the extension's shared logic with Node's own test runner.
@@ -39,6 +39,11 @@ browser-fixtures:
 # registry by lock file at test time, never committed.
 admin-axe:
 	@cd tests/admin/axe && npm ci --no-audit --no-fund --silent
+
+# Mozilla's addons-linter and puppeteer-core (drives Debian's firefox-esr over WebDriver BiDi and
+# downloads no browser) for tests/firefox/: installed from the npm registry by lock file, never committed.
+firefox-deps:
+	@cd tests/firefox && npm ci --no-audit --no-fund --silent
 
 # The extension for IT (docs/deploying.md): Chrome/Edge zip, signed CRX, Firefox build and policy templates
 # in dist/. Needs POSTCHECK_PUBLIC_URL and the signing key (POSTCHECK_EXTENSION_KEY=path); the version is

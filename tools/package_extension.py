@@ -7,6 +7,8 @@ into dist/:
   postcheck-<version>-chrome.zip      upload to the Chrome Web Store or Edge Add-ons (no key, no update_url)
   postcheck-<version>.crx             CRX3 signed with IT's key, for self-hosting (update_url set)
   postcheck-<version>-firefox.zip     Firefox build (background.scripts, gecko id), to be signed on AMO
+
+`--firefox-unpacked DIR` writes only the Firefox build, as a folder, with no key: for the Firefox tests.
   extension-id.txt                    the id Chrome and Edge give the signed CRX
   policies/                           policy templates with the id and server address filled in
 
@@ -42,6 +44,15 @@ ZIP_TIME = (2020, 1, 1, 0, 0, 0)
 UPDATES_PATH = "/extension/updates.xml"
 FIREFOX_UPDATES_PATH = "/extension/updates.json"
 FIREFOX_LATEST_PATH = "/extension/latest.xpi"
+FIREFOX_MIN_VERSION = "140.0"
+FIREFOX_ANDROID_MIN_VERSION = "142.0"
+# What Firefox tells the person, and asks their consent for, at install (Mozilla's data types). The
+# draft's text goes to the organisation's own postcheck server for the check: a social media post
+# (personalCommunications) typed into a website (websiteContent). Outcome reports carry no text, only what
+# the person did with a warning: interaction data, which Firefox only allows as optional, so the
+# extension sends them only when Firefox says the person agreed (src/background/service-worker.js).
+FIREFOX_DATA_COLLECTION = {"required": ["personalCommunications", "websiteContent"],
+                           "optional": ["technicalAndInteraction"]}
 
 
 class PackageError(Exception):
@@ -92,24 +103,52 @@ def firefox_manifest(version: str, gecko_id: str, update_url: str | None) -> dic
     manifest["version"] = version
     # Firefox runs MV3 backgrounds as event pages: the files are listed, not imported by a worker.
     manifest["background"] = {"scripts": worker_scripts()}
-    gecko = {"id": gecko_id, "strict_min_version": "128.0"}
+    # 140 is the first Firefox (desktop; 142 on Android) that knows data_collection_permissions and asks
+    # the person's consent for it at install; it is also an ESR.
+    gecko = {"id": gecko_id, "strict_min_version": FIREFOX_MIN_VERSION,
+             "data_collection_permissions": FIREFOX_DATA_COLLECTION}
     if update_url:
         gecko["update_url"] = update_url
-    manifest["browser_specific_settings"] = {"gecko": gecko}
+    manifest["browser_specific_settings"] = {"gecko": gecko,
+                                             "gecko_android": {"strict_min_version": FIREFOX_ANDROID_MIN_VERSION}}
     return manifest
 
 
-def build_zip(manifest: dict) -> bytes:
+def ship_files() -> list[tuple[str, Path]]:
+    """The extension's files that ship, by their name in the package (the manifest is written apart)."""
     files = sorted(p for p in EXTENSION.rglob("*") if p.is_file())
+    named = ((path.relative_to(EXTENSION).as_posix(), path) for path in files)
+    return [(name, path) for name, path in named if name != "manifest.json" and not EXCLUDE.search(name)]
+
+
+def write_unpacked(out: Path, manifest: dict) -> Path:
+    """The build as a folder, for a browser to load unpacked and for the linters: the same files as the zip."""
+    out.mkdir(parents=True, exist_ok=True)
+    for name, path in ship_files():
+        target = out / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(path.read_bytes())
+    (out / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n")
+    return out
+
+
+def firefox_unpacked(out: Path, public_url: str | None = None, gecko_id: str | None = None,
+                     version: str = __version__) -> Path:
+    """The Firefox build, unpacked into `out`, with no signing material: what the Firefox tests load and
+    lint. With a public URL it carries the same update_url as the package (what `--self-hosted` lints)."""
+    host = urlsplit(public_url).hostname if public_url else None
+    gecko_id = gecko_id or f"postcheck@{host or 'postcheck.localhost'}"
+    update_url = public_url.rstrip("/") + FIREFOX_UPDATES_PATH if public_url else None
+    return write_unpacked(out, firefox_manifest(version, gecko_id, update_url))
+
+
+def build_zip(manifest: dict) -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as zf:
         info = zipfile.ZipInfo("manifest.json", ZIP_TIME)
         info.compress_type = zipfile.ZIP_DEFLATED
         zf.writestr(info, json.dumps(manifest, indent=2) + "\n")
-        for path in files:
-            name = path.relative_to(EXTENSION).as_posix()
-            if name == "manifest.json" or EXCLUDE.search(name):
-                continue
+        for name, path in ship_files():
             info = zipfile.ZipInfo(name, ZIP_TIME)
             info.compress_type = zipfile.ZIP_DEFLATED
             info.external_attr = 0o644 << 16
@@ -127,7 +166,15 @@ def extension_defaults() -> dict:
     """The defaults in src/shared/settings.js (the one place they are set), read from its DEFAULTS block."""
     source = (EXTENSION / "src/shared/settings.js").read_text()
     block = re.search(r"const DEFAULTS = Object\.freeze\(\{(.*?)\}\);", source, re.S).group(1)
-    return {key: json.loads(value) for key, value in re.findall(r"^\s*(\w+):\s*(.+?),?\s*$", block, re.M)}
+    return {key: _js_value(value) for key, value in re.findall(r"^\s*(\w+):\s*(.+?),?\s*$", block, re.M)}
+
+
+def _js_value(text: str):
+    """One default's value: JSON, or a one-line frozen object of plain keys (`Object.freeze({ low: "tip" })`)."""
+    inner = re.fullmatch(r"Object\.freeze\((\{.*\})\)", text.strip())
+    if inner:
+        return json.loads(re.sub(r'([{,]\s*)(\w+)\s*:', r'\1"\2":', inner.group(1)))
+    return json.loads(text)
 
 
 def organisation_name() -> str:
@@ -288,6 +335,9 @@ def main(argv=None) -> int:
     parser.add_argument("--organisation-name", default=os.environ.get("POSTCHECK_ORGANISATION_NAME"),
                         help="for the policy templates (default: name in policy_rules/organisation.yaml)")
     parser.add_argument("--generate-key", metavar="PATH", help="write a new signing key to PATH and stop")
+    parser.add_argument("--firefox-unpacked", metavar="DIR",
+                        help="write only the Firefox build, unpacked, to DIR and stop: no key needed, and the "
+                             "public URL is optional (with it, the build carries its update_url)")
     args = parser.parse_args(argv)
 
     if args.generate_key:
@@ -299,6 +349,10 @@ def main(argv=None) -> int:
         with os.fdopen(fd, "wb") as fh:
             fh.write(crx.generate_key_pem())
         print(f"key written to {path}; extension id {crx.extension_id(crx.public_key_der(crx.load_private_key(path.read_bytes())))}")
+        return 0
+    if args.firefox_unpacked:
+        out = firefox_unpacked(Path(args.firefox_unpacked), args.public_url, args.firefox_id)
+        print(f"Firefox build {__version__} (unpacked) in {out}")
         return 0
     if not args.public_url:
         parser.error("the server's public URL is needed: --public-url or POSTCHECK_PUBLIC_URL")

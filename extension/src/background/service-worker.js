@@ -8,6 +8,15 @@ if (typeof importScripts === "function") {
 
 const { readSettings, buildFeedback, checkDraft, sendFeedback, rolloutBehaviour } = globalThis.postcheck;
 
+// Firefox asks the person's consent for outcome reports: Mozilla counts them as technical and interaction
+// data, which may only be optional there (the Firefox manifest declares it; tools/package_extension.py).
+// Chromium has no such consent, and its permissions.getAll() answer has no data_collection list.
+async function outcomeReportsConsented() {
+  if (!chrome.permissions || typeof chrome.permissions.getAll !== "function") return true;
+  const granted = await chrome.permissions.getAll();
+  return !Array.isArray(granted.data_collection) || granted.data_collection.includes("technicalAndInteraction");
+}
+
 async function handle(message, sender) {
   const settings = await readSettings(chrome.storage);
   const { values } = settings;
@@ -20,6 +29,7 @@ async function handle(message, sender) {
       return settings;
     case "feedback": {
       if (!values.reportOutcomes || !rolloutBehaviour(values.rolloutMode).check) return { sent: 0 };
+      if (!(await outcomeReportsConsented())) return { sent: 0 };
       const version = chrome.runtime.getManifest().version;
       const reports = (message.reports || []).map((r) => buildFeedback({ ...r, version }));
       const results = await Promise.all(reports.map((report) => sendFeedback(report, values)));
