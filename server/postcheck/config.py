@@ -35,10 +35,16 @@ SETTINGS = {
                                       "switches a check off."),
     "LOG_LEVEL": ("INFO", str, "Python logging level of the server's own logs."),
     "SECRET_KEY": ("", str, "Signs sessions; required in production."),
-    "CHECK_RATE_LIMIT": ("600 per minute", str, "Checks one client (one IP address) may ask for, on /api/v1/check and "
-                                                "/v2/check together (flask-limiter syntax). A whole office behind one NAT "
-                                                "address shares it: about 10 a second covers dozens of people typing."),
-    "FEEDBACK_RATE_LIMIT": ("120 per minute", str, "Outcome reports one client may send (flask-limiter syntax)."),
+    "CHECK_RATE_LIMIT": ("3000 per minute", str, "Checks one client (one IP address, as the connection or a trusted "
+                                                 "proxy gives it; never a header the client sets) may ask for, on "
+                                                 "/api/v1/check and /v2/check together (flask-limiter syntax). A whole "
+                                                 "office behind one NAT address shares it: the extension asks at most 43 "
+                                                 "times a minute per person typing (45 with posts), so 3000 covers 50 "
+                                                 "people typing at once with room to spare."),
+    "FEEDBACK_RATE_LIMIT": ("600 per minute", str, "Outcome reports one client may send (flask-limiter syntax). An "
+                                                "office behind one NAT address shares it: a post with a warning "
+                                                "sends two or three reports, so 600 covers 50 people each posting "
+                                                "four such posts a minute."),
     "RATELIMIT_STORAGE_URL": ("memory://", str, "Where rate-limit counters live; share one (redis://...) between server processes."),
     # Running in production (docs/deploying.md): the server, its logs and its metrics.
     "PRODUCTION": (False, lambda v: _parse_bool(v), "Production mode: start-up refuses unsafe settings (Flask debug, no SECRET_KEY, '*' CORS). "

@@ -6,12 +6,25 @@ X_POST = 'button[data-testid="tweetButtonInline"]'
 FB_POST_COMPOSER = '#post-editor'
 FB_COMMENT_COMPOSER = '#comment-editor'
 FB_POST = 'div[aria-label="Post"][role="button"]'
+# X after a redesign renamed its composer (the X fixture's ?variant=renamed): the extension's selector
+# no longer finds it, and the site-change reports must say so (issue 20, "Know when the sites change").
+X_RENAMED = "?variant=renamed"
+X_RENAMED_COMPOSER = 'div[contenteditable="true"][data-testid="postTextarea_0"]'
 
-BADGE = 'postcheck-ui[data-postcheck="badge"] .badge'
+BADGE_HOST = 'postcheck-ui[data-postcheck="badge"]'
+BADGE = f'{BADGE_HOST} .badge'
+# The badge's polite live region: the result, said once when typing settles (issue 20, item 9).
+BADGE_LIVE = f'{BADGE_HOST} [data-part="announce"]'
 UNDERLINES_HOST = 'postcheck-ui[data-postcheck="underlines"]'
 MARK = f'{UNDERLINES_HOST} .mark'
 # The card an underline opens on hover or click (issue 20, item 1).
 CARD = f'{UNDERLINES_HOST} .tip'
+# The card's actions (issue 20, items 8 and 9): a non-modal dialog with its own buttons.
+CARD_DISMISS = f'{CARD} [data-action="dismiss"]'
+CARD_WRONG = f'{CARD} [data-action="wrong"]'
+# The keyboard shortcut to the next underlined problem (LanguageTool has one); Up goes back.
+NEXT_ISSUE_KEY = "Alt+Shift+ArrowDown"
+PREVIOUS_ISSUE_KEY = "Alt+Shift+ArrowUp"
 DIALOG_HOST = 'postcheck-ui[data-postcheck="dialog"]'
 # The warning before Post interrupts, so it is an alertdialog (issue 20, item 9).
 DIALOG = f'{DIALOG_HOST} [role="alertdialog"]'
@@ -79,3 +92,35 @@ def word_rects(page, composer: str, words: str) -> list[dict]:
 
 def composer_text(page, composer: str) -> str:
     return page.evaluate("s => document.querySelector(s).innerText", composer)
+
+
+def click_at(page, selector: str) -> None:
+    """A real mouse click at the middle of the element, as a person's would land (not locator.click())."""
+    box = page.locator(selector).first.bounding_box()
+    assert box, f"{selector} is not on screen"
+    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+
+
+def rect_of(page, selector: str) -> dict:
+    """The first visible match's viewport rectangle as {left, top, width, height}."""
+    box = page.locator(f"{selector} >> visible=true").first.bounding_box()
+    assert box, f"{selector} is not on screen"
+    return {"left": box["x"], "top": box["y"], "width": box["width"], "height": box["height"]}
+
+
+def composer_text_rects(page, composer: str) -> list[dict]:
+    """One rectangle per line box of the draft's text (a Range over each text node)."""
+    return page.evaluate(
+        """selector => {
+             const root = document.querySelector(selector);
+             const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+             const out = [];
+             for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+               if (!node.data.trim()) continue;
+               const range = document.createRange();
+               range.selectNodeContents(node);
+               for (const r of range.getClientRects()) if (r.width > 0) out.push({left: r.left, top: r.top, width: r.width, height: r.height});
+             }
+             return out;
+           }""",
+        composer)

@@ -15,7 +15,8 @@ def test_server_down_the_post_goes_through_and_the_badge_says_so(launch, dead_se
     page = launch(server_url=dead_server_url).open("x-home")
     type_draft(page, X_COMPOSER, "What a pr!ck that bloke was")
     badge = wait_for_badge(page, "unavailable")
-    assert badge.inner_text() == "Checks unavailable"
+    # Why, and what to do (issue 20, item 10).
+    assert badge.inner_text() == "Checks unavailable: can\u2019t reach the checking service. Read your post through yourself."
     page.click(X_POST)
     page.wait_for_function("() => (window.__posted || []).length > 0")
     page.wait_for_timeout(300)

@@ -34,7 +34,9 @@ def test_every_selector_matches_its_fixture_pages(launch):
         # The editors render after load; the composer is what every page has.
         page.wait_for_selector('[contenteditable="true"], textarea')
         for site, name, css, _, count in items:
-            found = page.locator(css).count()
+            # Counted as the extension's adapters count: document.querySelectorAll, which (unlike a
+            # Playwright locator) does not look inside shadow roots, where the extension draws its card.
+            found = page.evaluate("css => document.querySelectorAll(css).length", css)
             if found != count:
                 failures.append(f"{site}.{name} on {fixture}: expected {count}, found {found} ({css})")
     assert failures == []

@@ -78,6 +78,7 @@
         sessions.delete(composer);
       }
     }
+    watchSiteHealth();
     if (!P.rolloutBehaviour(settings.rolloutMode).check) return; // rollout mode off: no sessions at all
     for (const composer of document.querySelectorAll(adapter.composerSelector)) {
       if (!sessions.has(composer)) sessions.set(composer, new P.ComposerSession(composer, adapter, env));
@@ -153,11 +154,60 @@
     });
   }
 
+  // Know when the sites change: when X or Facebook rename their markup the extension finds no
+  // composer and fails open in silence. So it counts, with no text, no address and no selector, a page
+  // view where the adapter expects a composer and none has appeared for SETTLE_MS (once per page view),
+  // and a submit no session could intercept (once per page). The worker drops both if IT turned
+  // reports (or checks) off, as it does "unchecked".
+  const SETTLE_MS = 5000;
+  let viewPath = location.pathname; // a single-page app's new path is a new page view
+  let viewReported = false;
+  let settleTimer = 0;
+  let submitMissReported = false;
+
+  function reportSiteChange(outcome) {
+    send({ type: "feedback", reports: [{ outcome, platform: adapter.platform }] }).catch(() => {});
+  }
+
+  function composerMissing() {
+    return !viewReported && Boolean(adapter.composerExpected && adapter.composerExpected())
+      && !document.querySelector(adapter.composerSelector);
+  }
+
+  function watchSiteHealth() {
+    if (location.pathname !== viewPath) {
+      viewPath = location.pathname;
+      viewReported = false;
+    }
+    if (!composerMissing()) {
+      clearTimeout(settleTimer);
+      settleTimer = 0;
+      return;
+    }
+    if (settleTimer) return;
+    settleTimer = setTimeout(() => {
+      settleTimer = 0;
+      // A tab in the background may not have drawn its page yet: the next change looks again.
+      if (document.visibilityState !== "visible" || location.pathname !== viewPath || !composerMissing()) return;
+      viewReported = true;
+      reportSiteChange("no_composer");
+    }, SETTLE_MS);
+  }
+
+  function noteMissedSubmit() {
+    if (submitMissReported) return;
+    submitMissReported = true;
+    reportSiteChange("submit_missed");
+  }
+
   function onClick(event) {
     const target = event.target;
     if (!(target instanceof Element)) return;
     const composer = adapter.composerForControl(target);
-    if (!composer) return;
+    if (!composer) {
+      if (adapter.looksLikePostButton && adapter.looksLikePostButton(target)) noteMissedSubmit();
+      return;
+    }
     if (!sessions.has(composer)) scan();
     const session = sessions.get(composer);
     if (session) session.interceptSubmit(event);
@@ -168,7 +218,15 @@
     // An IME uses Enter to confirm a word: never treat that as a submit.
     if (event.isComposing || event.keyCode === 229) return;
     const composer = composerFor(event.target);
-    if (!composer || !adapter.isKeyboardSubmit(event, composer)) return;
+    if (!composer) {
+      // Ctrl/Cmd+Enter posts on X (and in Facebook's dialog) in an editable the extension cannot see.
+      if (event.type === "keydown" && event.key === "Enter" && (event.ctrlKey || event.metaKey)
+          && adapter.looksLikeComposer && event.target instanceof Element && adapter.looksLikeComposer(event.target)) {
+        noteMissedSubmit();
+      }
+      return;
+    }
+    if (!adapter.isKeyboardSubmit(event, composer)) return;
     const session = sessions.get(composer);
     if (session) session.interceptSubmit(event);
     else holdUntilSettings(event, composer);

@@ -33,7 +33,13 @@
     return typeof matchMedia === "function" && matchMedia("(prefers-color-scheme: dark)").matches ? "dark" : "light";
   }
 
-  const api = { parseColour, isDarkColour, themeBehind };
+  /** Whose look the extension's UI takes on this site: "facebook" (its blue buttons with 6 px corners
+   *  and its dark greys) or "x" (pills and navy, also used on other sites). */
+  function platformLook(hostname) {
+    return /(^|\.)facebook\.com$/.test(String(hostname || "")) ? "facebook" : "x";
+  }
+
+  const api = { parseColour, isDarkColour, themeBehind, platformLook };
   if (typeof module === "object" && module.exports) module.exports = api;
   else globalThis.postcheck = Object.assign(globalThis.postcheck || {}, api);
 })();

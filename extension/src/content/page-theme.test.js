@@ -1,7 +1,7 @@
 "use strict";
 const test = require("node:test");
 const assert = require("node:assert/strict");
-const { parseColour, isDarkColour, themeBehind } = require("./page-theme.js");
+const { parseColour, isDarkColour, themeBehind, platformLook } = require("./page-theme.js");
 
 test("colours as getComputedStyle writes them", () => {
   assert.deepEqual(parseColour("rgb(21, 32, 43)"), { r: 21, g: 32, b: 43, a: 1 });
@@ -24,4 +24,12 @@ test("the theme comes from the first opaque background up the tree", () => {
   assert.equal(themeBehind(editor, (el) => ({ backgroundColor: el.bg })), "dark");
   box.bg = "rgb(255, 255, 255)";
   assert.equal(themeBehind(editor, (el) => ({ backgroundColor: el.bg })), "light");
+});
+
+test("Facebook gets its own look; X and every other site get X's", () => {
+  assert.equal(platformLook("www.facebook.com"), "facebook");
+  assert.equal(platformLook("web.facebook.com"), "facebook");
+  assert.equal(platformLook("x.com"), "x");
+  assert.equal(platformLook("notfacebook.com"), "x");
+  assert.equal(platformLook("forms.example.test"), "x");
 });

@@ -12,7 +12,7 @@ function composerSession({ mode = "warn", text = "Tottenham needs napalm", parts
   const drawn = [];
   const P = {
     rolloutBehaviour: settings.rolloutBehaviour,
-    Badge: class { constructor() { drawn.push("badge"); } set() {} place() {} setTheme() {} remove() {} },
+    Badge: class { constructor() { drawn.push("badge"); } set() {} place() {} setTheme() {} remove() {} typing() {} focus() {} },
     UnderlineLayer: class {
       constructor() { drawn.push("underlines"); }
       clear() {} draw() {} setTheme() {} remove() {} close() {} pointerAt() {}
@@ -27,6 +27,9 @@ function composerSession({ mode = "warn", text = "Tottenham needs napalm", parts
     buildTextModel: (el) => ({ text: el.text }),
     themeBehind: () => "light",
     postAnywayMode: () => "plain",
+    dialogWarnings: settings.dialogWarnings,
+    saveCaret: () => null,
+    restoreCaret: () => {},
     showWarningDialog: () => drawn.push("dialog"),
     ...parts(drawn),
   };

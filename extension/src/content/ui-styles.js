@@ -9,14 +9,35 @@
              --accent-fg: #ffffff; --low: #1d4ed8; --medium: #b45309; --high: #b91c1c; --quote: #f3f4f6; }
     .dark  { --bg: #15202b; --fg: #e7e9ea; --muted: #a3b1bd; --border: #38444d; --accent: #8ab4f8;
              --accent-fg: #0b1320; --low: #8ab4f8; --medium: #fbbf24; --high: #f87171; --quote: #22303c; }
+    /* The filled button (Edit post): the accent unless the site's look has its own. */
+    .light, .dark { --primary: var(--accent); --primary-fg: var(--accent-fg); --secondary-bg: transparent;
+                    --secondary-border: var(--border); --radius: 999px; }
+    /* Facebook's own look (page-theme.js platformLook): its blue buttons with square-ish corners and
+       its greys, not X's pills and navy. Text colours keep 4.5:1 or more on their backgrounds. */
+    :host([data-platform="facebook"]) * { font-family: "Segoe UI Historic", "Segoe UI", Helvetica, Arial, sans-serif; }
+    :host([data-platform="facebook"]) .light { --bg: #ffffff; --fg: #050505; --muted: #65676b; --border: #ced0d4;
+      --accent: #0064d1; --accent-fg: #ffffff; --quote: #f0f2f5; --primary: #0866ff; --primary-fg: #ffffff;
+      --secondary-bg: #e4e6eb; --secondary-border: #e4e6eb; --radius: 6px; }
+    :host([data-platform="facebook"]) .dark { --bg: #242526; --fg: #e4e6eb; --muted: #b0b3b8; --border: #3e4042;
+      --accent: #4599ff; --accent-fg: #ffffff; --quote: #3a3b3c; --primary: #0866ff; --primary-fg: #ffffff;
+      --secondary-bg: #3a3b3c; --secondary-border: #3a3b3c; --radius: 6px; }
     button { font: inherit; cursor: pointer; }
     button:focus-visible, input:focus-visible, textarea:focus-visible { outline: 3px solid var(--accent); outline-offset: 2px; }
   `;
 
   const BADGE = `${BASE}
+    /* One line, never wider than the window: it sits beside Post, outside the draft (badge.js). */
     .badge { position: fixed; display: inline-flex; align-items: center; gap: 4px; padding: 2px 8px;
-             border-radius: 999px; border: 1px solid var(--border); background: var(--bg); color: var(--fg);
-             font-size: 12px; line-height: 18px; box-shadow: 0 1px 3px rgba(0,0,0,.2); }
+             border-radius: var(--radius); border: 1px solid var(--border); background: var(--bg); color: var(--fg);
+             font-size: 12px; line-height: 18px; box-shadow: 0 1px 3px rgba(0,0,0,.2);
+             white-space: nowrap; max-width: calc(100vw - 8px); }
+    .badge .label { overflow: hidden; text-overflow: ellipsis; }
+    .dot { flex: none; }
+    /* The draft changed since this count: kept, a little faded, until the next answer. */
+    .badge[data-pending="true"] { opacity: .75; }
+    .badge:disabled { cursor: default; }
+    /* The polite status that says the result once: heard, not seen. */
+    .announce { position: fixed; width: 1px; height: 1px; overflow: hidden; clip-path: inset(50%); white-space: nowrap; }
     .badge[data-state="clean"] { color: var(--muted); }
     .badge[data-state="checking"] { color: var(--muted); }
     .badge[data-state="unavailable"] { color: var(--muted); border-style: dashed; }
@@ -61,6 +82,13 @@
     .tip .words { color: var(--muted); font-size: 12px; margin-bottom: 6px; }
     .tip .words[hidden] { display: none; }
     .link { background: none; border: none; padding: 0; color: var(--accent); text-decoration: underline; font-size: 12px; }
+    /* The card's actions on one row: dismiss (a plain button) then the report link. */
+    .tip .actions { display: flex; align-items: center; gap: 12px; flex-wrap: wrap; }
+    .tip .dismiss { background: none; border: 1px solid var(--border); border-radius: 999px; padding: 2px 10px;
+                    color: var(--fg); font: inherit; font-size: 12px; cursor: pointer; }
+    .tip:focus { outline: 2px solid var(--accent); outline-offset: 2px; }
+    .tip button:focus-visible { outline: 2px solid var(--accent); outline-offset: 2px; }
+    .tip .hint { margin: 8px 0 0; color: var(--muted); font-size: 11px; }
   `;
 
   const DIALOG = `${BASE}
@@ -100,8 +128,8 @@
     textarea { width: 100%; min-height: 48px; font: inherit; background: var(--bg); color: var(--fg); border: 1px solid var(--border); border-radius: 6px; }
     .tick { display: flex; gap: 8px; align-items: flex-start; margin-bottom: 10px; }
     .actions { display: flex; justify-content: flex-end; gap: 8px; flex-wrap: wrap; }
-    .primary { background: var(--accent); color: var(--accent-fg); border: none; border-radius: 999px; padding: 8px 18px; font-weight: 600; }
-    .secondary { background: none; color: var(--fg); border: 1px solid var(--border); border-radius: 999px; padding: 8px 18px; }
+    .primary { background: var(--primary); color: var(--primary-fg); border: none; border-radius: var(--radius); padding: 8px 18px; font-weight: 600; }
+    .secondary { background: var(--secondary-bg); color: var(--fg); border: 1px solid var(--secondary-border); border-radius: var(--radius); padding: 8px 18px; font-weight: 600; }
     .secondary:disabled { opacity: .5; cursor: not-allowed; }
     .note { color: var(--muted); font-size: 13px; margin: 0 0 10px; }
   `;
@@ -110,6 +138,9 @@
   function createShadowHost(kind, css) {
     const host = document.createElement("postcheck-ui");
     host.setAttribute("data-postcheck", kind);
+    // The site's own look (Facebook's buttons and greys); the page-theme module says which.
+    const look = globalThis.postcheck.platformLook ? globalThis.postcheck.platformLook(location.hostname) : "x";
+    host.setAttribute("data-platform", look);
     host.style.cssText = "all: initial; position: fixed; top: 0; left: 0; width: 0; height: 0; z-index: 2147483646;";
     const root = host.attachShadow({ mode: "open" });
     const style = document.createElement("style");

@@ -8,10 +8,17 @@
 // underlines are read from the page's own events by position. The card opens on hover or click of
 // an underline, never merely because the caret is in the word, and is placed where it covers
 // neither the Post button nor the toolbar around it.
+//
+// The card is a non-modal dialog (issue 20, item 9), not a tooltip: it holds buttons. Alt+Shift+Down
+// (Alt+Shift+Up back) in the composer or the card goes to the next underlined words and opens their
+// card with the focus on it, as LanguageTool's shortcut does; Tab reaches its buttons; Esc closes it
+// and puts the focus back in the composer, the caret after those words. Neither X nor Facebook binds Alt+Shift+arrows, and
+// the shortcut is only taken while something is underlined.
 (function () {
   "use strict";
 
   const { STYLES, createShadowHost, spanToBoundaries, t } = globalThis.postcheck;
+  const NEXT_KEY = "ArrowDown"; // with Alt+Shift; ArrowUp goes back
   const GAP = 6; // between the word and the card
   const EDGE = 4; // kept clear at the window's edges
   const HOVER_GRACE_MS = 300; // time to move the pointer from the word onto the card
@@ -79,10 +86,11 @@
 
   class UnderlineLayer {
     /**
-     * onWrong(warning): the "This warning is wrong" action. composer: the editor the marks are
-     * over. submit(): its submit control, or null; the card keeps off it and its toolbar.
+     * onWrong(warning): the "This warning is wrong" action. onDismiss(warning): "Dismiss for this
+     * post". composer: the editor the marks are over. submit(): its submit control, or null; the
+     * card keeps off it and its toolbar.
      */
-    constructor({ onWrong, composer, submit }) {
+    constructor({ onWrong, onDismiss = () => {}, composer, submit }) {
       const { host, root } = createShadowHost("underlines", STYLES.UNDERLINES);
       // Important, so no page style can give the host the pointer back.
       host.style.setProperty("pointer-events", "none", "important");
@@ -92,10 +100,13 @@
       this.frame = document.createElement("div");
       this.frame.className = "frame light";
       this.marks = document.createElement("div");
-      this.tip = this.buildTip(onWrong);
+      this.tip = this.buildTip(onWrong, onDismiss);
       this.frame.append(this.marks, this.tip);
       root.append(this.frame);
       this.spots = []; // [{rect, warning, words, index}] index: which of the warning's rects
+      this.issues = []; // [{warning, start, end, index}] one per underlined span, in text order
+      this.model = null; // the text model the marks were drawn on
+      this.navIndex = null; // the issue the keyboard moved to
       this.tipWarning = null;
       this.tipIndex = 0;
       this.pinned = false; // opened by a click: stays until Esc or a click elsewhere
@@ -106,26 +117,51 @@
       window.addEventListener("keydown", this.onKeyDown, true);
     }
 
-    buildTip(onWrong) {
+    buildTip(onWrong, onDismiss) {
       const tip = document.createElement("div");
       tip.className = "tip";
       tip.hidden = true;
-      tip.setAttribute("role", "tooltip");
+      // A non-modal dialog named by its title: it holds buttons, which a tooltip may not.
+      tip.setAttribute("role", "dialog");
+      tip.setAttribute("aria-labelledby", "postcheck-tip-title");
+      tip.setAttribute("aria-describedby", "postcheck-tip-words postcheck-tip-advice");
+      tip.tabIndex = -1;
       tip.id = "postcheck-tip";
       this.tipTitle = document.createElement("strong");
+      this.tipTitle.id = "postcheck-tip-title";
       this.tipWords = document.createElement("p");
       this.tipWords.className = "words";
+      this.tipWords.id = "postcheck-tip-words";
       this.tipAdvice = document.createElement("p");
+      this.tipAdvice.id = "postcheck-tip-advice";
+      const actions = document.createElement("div");
+      actions.className = "actions";
+      const dismiss = document.createElement("button");
+      dismiss.type = "button";
+      dismiss.className = "dismiss";
+      dismiss.dataset.action = "dismiss";
+      dismiss.textContent = t("dismissForPost");
+      dismiss.addEventListener("click", () => {
+        const warning = this.tipWarning;
+        if (!warning) return;
+        this.hideTip(); // the focus goes back to the composer before the marks are redrawn
+        onDismiss(warning);
+      });
       const wrong = document.createElement("button");
       wrong.type = "button";
       wrong.className = "link";
+      wrong.dataset.action = "wrong";
       wrong.textContent = t("warningIsWrong");
       wrong.addEventListener("click", () => {
         if (this.tipWarning) onWrong(this.tipWarning);
         wrong.textContent = t("thanksReported");
       });
       this.tipWrong = wrong;
-      tip.append(this.tipTitle, this.tipWords, this.tipAdvice, wrong);
+      actions.append(dismiss, wrong);
+      const hint = document.createElement("p");
+      hint.className = "hint";
+      hint.textContent = t("cardNextHint");
+      tip.append(this.tipTitle, this.tipWords, this.tipAdvice, actions, hint);
       return tip;
     }
 
@@ -137,12 +173,15 @@
     draw(model, warnings) {
       this.marks.replaceChildren();
       this.spots = [];
+      this.issues = [];
+      this.model = model;
       for (const warning of warnings) {
         const words = underlinedWords(model, warning.spans);
         let index = 0;
         for (const span of warning.spans || []) {
           const b = spanToBoundaries(model, span.start, span.end);
           if (!b || !b.startNode.isConnected || !b.endNode.isConnected) continue;
+          this.issues.push({ warning, start: span.start, end: span.end, index });
           const range = document.createRange();
           range.setStart(b.startNode, b.startOffset);
           range.setEnd(b.endNode, b.endOffset);
@@ -159,6 +198,7 @@
           }
         }
       }
+      this.issues.sort((a, b) => a.start - b.start || a.end - b.end);
       if (!this.tipWarning) return;
       // Scroll, reflow or a new verdict: the open card follows its underline, or goes with it.
       const mine = this.spots.filter((s) => s.warning.rule === this.tipWarning.rule);
@@ -197,19 +237,102 @@
     }
 
     keyDown(event) {
+      const path = event.composedPath();
+      const ours = path.includes(this.composer) || path.includes(this.host);
+      if (ours && event.altKey && event.shiftKey && !event.ctrlKey && !event.metaKey
+          && (event.key === NEXT_KEY || event.key === "ArrowUp") && this.issues.length) {
+        event.preventDefault();
+        event.stopPropagation();
+        this.moveToIssue(event.key === NEXT_KEY ? 1 : -1);
+        return;
+      }
       if (event.key !== "Escape" || this.tip.hidden) return;
       this.hideTip();
       // Esc in the composer or the card closes the card and nothing else (X would close its
       // compose dialog); Esc anywhere else, in the warning dialog say, goes on to its owner.
-      const path = event.composedPath();
-      if (path.includes(this.composer) || path.includes(this.host)) {
+      if (ours) {
         event.preventDefault();
         event.stopPropagation();
       }
     }
 
+    /** Where the caret is, as an offset in the marks' text; -1 when it is not in the composer. */
+    caretOffset() {
+      const selection = getSelection();
+      if (!this.model || !selection || !selection.rangeCount) return -1;
+      const range = selection.getRangeAt(0);
+      const piece = this.model.pieces.find((p) => p.node === range.startContainer);
+      if (piece) return piece.start + range.startOffset;
+      if (!this.composer.contains(range.startContainer)) return -1;
+      // On an element (an empty line, say): the first text after it.
+      const after = this.model.pieces.find((p) => range.startContainer.compareDocumentPosition(p.node) & Node.DOCUMENT_POSITION_FOLLOWING);
+      return after ? after.start : this.model.text.length;
+    }
+
+    cardHasFocus() {
+      const root = this.host.shadowRoot;
+      return !!(root && root.activeElement && this.tip.contains(root.activeElement));
+    }
+
+    /** The keyboard's way to the next (step 1) or previous (-1) underlined words: opens their card
+     *  with the focus on it (a screen reader reads its title and words); Esc then puts the caret
+     *  after those words. No selection is made in the composer meanwhile: the editors drop it as
+     *  they lose the focus (Draft.js does), so it would only flicker. */
+    moveToIssue(step) {
+      const n = this.issues.length;
+      let i;
+      if (this.navIndex !== null && this.navIndex < n && this.cardHasFocus()) {
+        i = (this.navIndex + step + n) % n;
+      } else {
+        const at = this.caretOffset();
+        if (step > 0) {
+          i = this.issues.findIndex((x) => x.start >= at);
+          if (i === -1) i = 0;
+        } else {
+          i = -1;
+          this.issues.forEach((x, k) => { if (x.end < at) i = k; });
+          if (i === -1) i = n - 1;
+        }
+      }
+      const issue = this.issues[i];
+      const spot = this.spots.find((s) => s.warning === issue.warning && s.index === issue.index);
+      if (!spot) return;
+      this.cancelHide();
+      this.showTip(spot, { force: true });
+      this.navIndex = i; // after showTip, which starts a card afresh
+      this.pinned = true;
+      this.tip.focus({ preventScroll: true });
+    }
+
+    /** Esc or a dismissal with the focus in the card: back to the composer, the caret after the
+     *  words the card was about, not wherever the editor last had it. */
+    returnFocus() {
+      const tipSpan = this.tipSpan;
+      this.composer.focus({ preventScroll: true });
+      const end = tipSpan ? tipSpan.end : null;
+      if (end === null || !this.model) return;
+      const put = () => this.selectCaretAt(end);
+      put();
+      // Draft.js puts back its own idea of the selection as it takes the focus; ours comes after.
+      setTimeout(put, 0);
+    }
+
+    selectCaretAt(offset) {
+      const b = spanToBoundaries(this.model, Math.max(0, offset - 1), offset);
+      if (!b || !b.endNode.isConnected) return;
+      const range = document.createRange();
+      range.setStart(b.endNode, b.endOffset);
+      range.collapse(true);
+      const selection = getSelection();
+      selection.removeAllRanges();
+      selection.addRange(range);
+    }
+
     showTip(spot, { force = false } = {}) {
       const { rect, warning, words, index } = spot;
+      // The span this rect belongs to: the last of the warning's spans starting at or before it.
+      const issue = this.issues.filter((x) => x.warning === warning && x.index <= index).sort((a, b) => b.index - a.index)[0];
+      this.tipSpan = issue ? { start: issue.start, end: issue.end } : null;
       const same = this.tipWarning === warning && this.tipIndex === index && !this.tip.hidden;
       if (this.tipWarning !== warning) {
         this.tipWarning = warning;
@@ -238,8 +361,11 @@
 
     hideTip() {
       this.cancelHide();
+      const hadFocus = !this.tip.hidden && this.cardHasFocus();
       this.tip.hidden = true;
+      if (hadFocus) this.returnFocus(); // never leave the focus on a hidden card, or on the page's body
       this.tipWarning = null;
+      this.navIndex = null;
       this.pinned = false;
     }
 

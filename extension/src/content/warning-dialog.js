@@ -29,18 +29,8 @@
       .replace(/'/g, "\u2019");
   }
 
-  // "high" is serious; an unknown severity is treated as the worst, as severity.js ranks it.
-  const isSerious = (warning) => warning.severity !== "low" && warning.severity !== "medium";
-
-  /** "1 problem", "1 serious problem", "3 problems", "3 problems, 1 serious", "2 serious problems". */
-  function summarise(warnings) {
-    const count = warnings.length;
-    const serious = warnings.filter(isSerious).length;
-    if (count === 1) return t(serious ? "dialogSummaryOneSerious" : "dialogSummaryOne");
-    if (serious === 0) return t("dialogSummaryMany", [String(count)]);
-    if (serious === count) return t("dialogSummaryAllSerious", [String(count)]);
-    return t("dialogSummarySomeSerious", [String(count), String(serious)]);
-  }
+  // "3 problems, 1 serious" (serious = high): the badge's words, from badge.js, so both count alike.
+  const summarise = (warnings) => globalThis.postcheck.summariseWarnings(warnings);
 
   /** The distinct words a warning underlines in `text`, in order (spans are UTF-16 offsets, as JS strings). */
   function flaggedWords(warning, text) {
@@ -69,12 +59,17 @@
    * @param options.organisation  the organisation's name from settings, or "" (names who to check with)
    * @param options.mode          "plain" | "tick" | "off" for Post anyway; "review" shows no Post anyway
    * @param options.onClose       (outcome: "edit" | "post" | "fix", fix?) called once
+   * @param options.restoreFocus  optional (outcome) => false | anything: gives focus back itself (the
+   *                              composer's caret); false leaves it to the default, where focus came from
    * @param options.onWrong       (warning, comment) for "This warning is wrong"
    */
-  function showWarningDialog({ warnings, text, organisation, mode, theme, onClose, onWrong }) {
+  function showWarningDialog({ warnings, text, organisation, mode, theme, onClose, onWrong, restoreFocus }) {
     if (open) open.close("edit");
     const { host, root } = createShadowHost("dialog", STYLES.DIALOG);
-    const returnFocus = document.activeElement;
+    // Where focus came from, through shadow roots: the badge's own button, not its host (a host
+    // cannot take focus, so focusing it used to drop focus to the page body).
+    let returnFocus = document.activeElement;
+    while (returnFocus && returnFocus.shadowRoot && returnFocus.shadowRoot.activeElement) returnFocus = returnFocus.shadowRoot.activeElement;
     let closed = false;
 
     const close = (outcome, fix) => {
@@ -83,7 +78,8 @@
       host.remove();
       open = null;
       document.removeEventListener("focusin", keepFocus, true);
-      if (returnFocus && returnFocus.isConnected && typeof returnFocus.focus === "function") returnFocus.focus();
+      const handled = restoreFocus ? restoreFocus(outcome) !== false : false;
+      if (!handled && returnFocus && returnFocus.isConnected && typeof returnFocus.focus === "function") returnFocus.focus();
       onClose(outcome, fix);
     };
 
@@ -197,6 +193,9 @@
       onWrong(warning, comment.value);
       wrongArea.replaceChildren(el("p", { role: "status", text: t("thanksReported") }));
       wrong.remove();
+      // The focused button has just gone: focus stays in the dialog, on this warning's next control,
+      // rather than fall to the page body (issue 20, item 7).
+      why.focus();
     });
     wrongArea.append(el("label", { for: `${id}-c`, text: t("wrongCommentLabel") }), comment, send);
     row.append(why, wrong);
@@ -212,5 +211,4 @@
   }
 
   globalThis.postcheck.showWarningDialog = showWarningDialog;
-  globalThis.postcheck.summariseWarnings = summarise;
 })();

@@ -4,10 +4,14 @@
   "use strict";
 
   // "silent": found at Post in a silent pilot (rollout mode silent), so not shown.
+  // "dismissed": the person chose "Dismiss for this post" in the underline card.
   // "unchecked": a post that went out with no verdict (the server or the service worker did not answer
   // within the wait). It belongs to no warning, so its report names no rule.
-  const OUTCOMES = ["shown", "edited", "posted_anyway", "reported_wrong", "silent", "unchecked"];
-  const NO_RULE = ["unchecked"];
+  // "no_composer" and "submit_missed": the site changed under the extension (no composer where one was
+  // expected; a submit no composer session could intercept). They name no rule either, and carry no
+  // address, selector or words: only that it happened, where and in which version.
+  const NO_RULE = ["unchecked", "no_composer", "submit_missed"];
+  const OUTCOMES = ["shown", "edited", "posted_anyway", "reported_wrong", "silent", "dismissed", ...NO_RULE];
   const PLATFORMS = ["twitter", "facebook", "other"];
   const ACCOUNT_TYPES = ["personal", "council"];
   // Who gave the warning: a rule, the learned model, or a rule the model agreed with.

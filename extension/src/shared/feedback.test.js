@@ -40,3 +40,17 @@ test("a post that went out unchecked is reported with counts only: no rule, no a
   const stray = buildFeedback({ warning: { rule: "r", category: "c", text: "What a pr!ck" }, outcome: "unchecked", platform: "myspace", version: "1" });
   assert.deepEqual(stray, { outcome: "unchecked", platform: "other", extension_version: "1" }, "a warning given with it is not sent");
 });
+
+test("a dismissed warning is reported like the other outcomes of a warning, with its rule and no words", () => {
+  const warning = { rule: "election.party-promotion", category: "election", source: "rules", text: "Vote for them" };
+  const report = buildFeedback({ warning, outcome: "dismissed", platform: "twitter", accountType: "council", version: "1", comment: "x" });
+  assert.deepEqual(report, { rule: "election.party-promotion", category: "election", outcome: "dismissed", platform: "twitter",
+    account_type: "council", extension_version: "1", source: "rules" });
+});
+
+test("a site that changed is reported with counts only: no rule, no address, no words", () => {
+  for (const outcome of ["no_composer", "submit_missed"]) {
+    const report = buildFeedback({ outcome, platform: "twitter", accountType: "personal", version: "0.2.0", url: "https://x.com/home", comment: "x" });
+    assert.deepEqual(report, { outcome, platform: "twitter", extension_version: "0.2.0" });
+  }
+});

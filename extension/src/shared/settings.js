@@ -6,8 +6,14 @@
   // How far IT has rolled the checks out: warn (normal), silent (checks run and outcomes are counted,
   // nothing is shown: a pilot to measure first), off (no checks at all).
   const ROLLOUT_MODES = ["warn", "silent", "off"];
-  // Keys only IT may set: a person could otherwise switch a silent pilot on, or checks off, for themselves.
-  const MANAGED_ONLY = ["rolloutMode"];
+  // How a warning of each severity is shown: "tip" (underline, card and badge; Post is not stopped) or
+  // "dialog" (also stops Post with the warning dialog), after Purview's policy tips: in place for low
+  // risk, blocking for high.
+  const PRESENTATIONS = ["tip", "dialog"];
+  const SEVERITIES = ["low", "medium", "high"];
+  // Keys only IT may set: a person could otherwise switch a silent pilot on, checks off, or every
+  // serious warning down to a tip, for themselves.
+  const MANAGED_ONLY = ["rolloutMode", "presentation"];
 
   const DEFAULTS = Object.freeze({
     serverUrl: "http://127.0.0.1:8080",
@@ -19,6 +25,7 @@
     postAnywayHigh: "tick",
     reportOutcomes: true,
     rolloutMode: "warn",
+    presentation: Object.freeze({ low: "tip", medium: "dialog", high: "dialog" }),
   });
 
   // A value of the wrong shape (a typo in an IT policy file, an old stored value) is ignored rather
@@ -33,6 +40,9 @@
     postAnywayHigh: (v) => POST_ANYWAY_MODES.includes(v),
     reportOutcomes: (v) => typeof v === "boolean",
     rolloutMode: (v) => ROLLOUT_MODES.includes(v),
+    // Any of the three severities; one left out keeps its default. Anything else voids the whole key.
+    presentation: (v) => v !== null && typeof v === "object" && !Array.isArray(v)
+      && Object.entries(v).every(([severity, how]) => SEVERITIES.includes(severity) && PRESENTATIONS.includes(how)),
   };
 
   const KEYS = Object.keys(DEFAULTS);
@@ -40,6 +50,7 @@
   function normalise(key, value) {
     if (key === "serverUrl") return value.trim().replace(/\/+$/, "");
     if (key === "organisationName") return value.trim();
+    if (key === "presentation") return { ...DEFAULTS.presentation, ...value };
     return value;
   }
 
@@ -67,6 +78,18 @@
     return out;
   }
 
+  /** "tip" or "dialog" for a warning; an unknown severity is treated as the worst (high), as severity.js ranks it. */
+  function presentationOf(warning, settings) {
+    const severity = SEVERITIES.includes(warning && warning.severity) ? warning.severity : "high";
+    const chosen = settings && settings.presentation && settings.presentation[severity];
+    return PRESENTATIONS.includes(chosen) ? chosen : DEFAULTS.presentation[severity];
+  }
+
+  /** The warnings that stop Post and reach the dialog; the rest stay tips in place. */
+  function dialogWarnings(warnings, settings) {
+    return (warnings || []).filter((w) => presentationOf(w, settings) === "dialog");
+  }
+
   /** What the content script does in a rollout mode: run checks, show anything, hold a submit. */
   function rolloutBehaviour(mode) {
     if (mode === "off") return { check: false, show: false, intercept: false };
@@ -84,7 +107,7 @@
     return mergeSettings(managed, local);
   }
 
-  const api = { DEFAULTS, KEYS, POST_ANYWAY_MODES, ROLLOUT_MODES, MANAGED_ONLY, rolloutBehaviour, mergeSettings, localChanges, readSettings };
+  const api = { DEFAULTS, KEYS, POST_ANYWAY_MODES, ROLLOUT_MODES, PRESENTATIONS, MANAGED_ONLY, rolloutBehaviour, presentationOf, dialogWarnings, mergeSettings, localChanges, readSettings };
   if (typeof module === "object" && module.exports) module.exports = api;
   else globalThis.postcheck = Object.assign(globalThis.postcheck || {}, api);
 })();

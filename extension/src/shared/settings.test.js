@@ -1,7 +1,7 @@
 "use strict";
 const test = require("node:test");
 const assert = require("node:assert/strict");
-const { mergeSettings, localChanges, readSettings, DEFAULTS } = require("./settings.js");
+const { mergeSettings, localChanges, readSettings, DEFAULTS, presentationOf, dialogWarnings } = require("./settings.js");
 
 test("defaults apply when nothing is set", () => {
   const { values, locked } = mergeSettings({}, {});
@@ -40,4 +40,23 @@ test("settings are read from managed and local storage; a missing managed area m
   const { values, locked } = await readSettings(storage);
   assert.equal(values.profileDisclaimer, true);
   assert.deepEqual(locked, []);
+});
+
+test("by default a low warning is a tip, medium and high stop Post with the dialog", () => {
+  const { values } = mergeSettings({}, {});
+  assert.deepEqual(values.presentation, { low: "tip", medium: "dialog", high: "dialog" });
+  const warnings = [{ rule: "a", severity: "low" }, { rule: "b", severity: "medium" }, { rule: "c", severity: "high" }, { rule: "d", severity: "odd" }];
+  assert.deepEqual(dialogWarnings(warnings, values).map((w) => w.rule), ["b", "c", "d"]);
+  assert.equal(presentationOf({ severity: "low" }, values), "tip");
+});
+
+test("IT sets presentation, partly or wholly; a bad value is ignored and a person cannot set it", () => {
+  let { values, locked } = mergeSettings({ presentation: { low: "dialog", high: "tip" } }, {});
+  assert.deepEqual(values.presentation, { low: "dialog", medium: "dialog", high: "tip" });
+  assert.deepEqual(locked, ["presentation"]);
+  ({ values, locked } = mergeSettings({ presentation: { low: "banner" } }, { presentation: { high: "tip" } }));
+  assert.deepEqual(values.presentation, DEFAULTS.presentation);
+  assert.deepEqual(locked, []);
+  assert.deepEqual(localChanges({ presentation: { high: "tip" } }, []), {});
+  assert.deepEqual(dialogWarnings([{ rule: "x", severity: "high" }], { presentation: { low: "dialog", medium: "dialog", high: "tip" } }), []);
 });

@@ -3,7 +3,7 @@
 (function () {
   "use strict";
 
-  const { SELECTORS, nearest, composerForControl, pressEnter } = globalThis.postcheck;
+  const { SELECTORS, nearest, composerForControl, pressEnter, looksLikePostButton, looksLikeComposer } = globalThis.postcheck;
   const S = SELECTORS.facebook;
 
   function postButtonOf(composer) {
@@ -39,6 +39,20 @@
 
     accountHandle() {
       return null; // Facebook shows a name, not a handle
+    },
+
+    // Facebook draws its post composer only when the person opens "Create post": a dialog with a Post
+    // button in it and no composer, once the page has settled, means Facebook changed its markup.
+    composerExpected() {
+      return [...document.querySelectorAll(S.postDialog.css)].some((dialog) => dialog.querySelector(S.postButtonLike.css));
+    },
+
+    looksLikePostButton(target) {
+      return looksLikePostButton(target, S.postButtonLike, S.editable.css);
+    },
+
+    looksLikeComposer(target) {
+      return looksLikeComposer(target, S.postButtonLike, S.editable.css);
     },
 
     // Lexical reads event.key, so a synthetic Enter sends a comment just as the person's did.

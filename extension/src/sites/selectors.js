@@ -26,6 +26,19 @@
         css: '[data-testid="SideNav_AccountSwitcher_Button"]',
         fixtures: { "x-home": 1, "x-compose": 1, "x-status": 1 },
       },
+      // Broader than `submit`, to notice a submit the extension missed when X changes its markup (a
+      // renamed composer, or a new Post button): any tweetButton*, or a button labelled just so
+      // beside an editable with words in it.
+      postButtonLike: {
+        css: 'button[data-testid^="tweetButton"], [role="button"][data-testid^="tweetButton"]',
+        labels: ["Post", "Post all", "Reply"],
+        fixtures: { "x-home": 1, "x-compose": 1, "x-status": 1 },
+      },
+      // Anything a person can type a post into, whatever X calls it.
+      editable: {
+        css: '[contenteditable="true"], textarea',
+        fixtures: { "x-home": 1, "x-compose": 1, "x-status": 1 },
+      },
     },
     facebook: {
       composer: {
@@ -39,6 +52,18 @@
       postButton: {
         css: 'div[aria-label="Post"][role="button"]',
         fixtures: { "facebook-feed": 1 },
+      },
+      // Broader than `postButton`, to notice a submit the extension missed when Facebook changes its
+      // markup: any element or button labelled Post, or a button whose words are just "Post" beside an
+      // editable with words in it.
+      postButtonLike: {
+        css: '[role="button"][aria-label="Post"], button[aria-label="Post"]',
+        labels: ["Post"],
+        fixtures: { "facebook-feed": 1 },
+      },
+      editable: {
+        css: '[contenteditable="true"], textarea',
+        fixtures: { "facebook-feed": 2 },
       },
     },
     generic: {

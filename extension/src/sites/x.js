@@ -2,7 +2,7 @@
 (function () {
   "use strict";
 
-  const { SELECTORS, nearest, composerForControl } = globalThis.postcheck;
+  const { SELECTORS, nearest, composerForControl, looksLikePostButton, looksLikeComposer } = globalThis.postcheck;
   const S = SELECTORS.x;
 
   const adapter = {
@@ -35,6 +35,20 @@
       const button = document.querySelector(S.accountSwitcher.css);
       const match = button && button.textContent.match(/@\w{1,50}/);
       return match ? match[0] : null;
+    },
+
+    // Where X always draws a composer: the home timeline's and the compose dialog's. A page view there
+    // with none, once the page has settled, means X changed its markup (counted as no_composer).
+    composerExpected() {
+      return /^\/(home|compose\/post)\/?$/.test(location.pathname);
+    },
+
+    looksLikePostButton(target) {
+      return looksLikePostButton(target, S.postButtonLike, S.editable.css);
+    },
+
+    looksLikeComposer(target) {
+      return looksLikeComposer(target, S.postButtonLike, S.editable.css);
     },
 
     // X's shortcut handler reads keyCode, which untrusted synthetic keys cannot set: click instead.
