@@ -131,6 +131,16 @@ def test_hovering_an_underline_opens_the_card_and_names_the_underlined_words(lau
     assert card.get_attribute("data-severity") == "high"
 
 
+def test_the_card_gives_the_rule_packs_straight_quotes_typographic_ones(launch):
+    # Rule files are written with straight quotes ('Violent "joke" about a place'); the dialog showed
+    # them typographic, the card did not (issue 20, item 10).
+    page = open_x(launch)
+    draft_with_caret_in(page, "Tottenham needs napalm", rule="violent.destroying-a-place")
+    text = hover(page, "napalm").inner_text()
+    assert "Violent \u201cjoke\u201d about a place" in text
+    assert '"' not in text
+
+
 def test_escape_closes_the_card(launch):
     page = open_x(launch)
     draft_with_caret_in(page, LAST_LINE)

@@ -1,4 +1,5 @@
-// Strings come from _locales/*/messages.json; a missing one shows its key rather than nothing.
+// Strings come from _locales/*/messages.json; a missing one shows its key rather than nothing. Text
+// from the rule pack is shown with typographic quotes.
 (function () {
   "use strict";
 
@@ -10,5 +11,16 @@
     }
   }
 
-  globalThis.postcheck = Object.assign(globalThis.postcheck || {}, { t });
+  // Rule files are written with straight quotes; what people read (card and dialog alike) gets
+  // typographic ones. An opening quote follows the start, a space or an opening bracket; every other
+  // one closes (or is an apostrophe).
+  function typographic(text) {
+    return String(text || "")
+      .replace(/(^|[\s([{\u2014\u2013])"/g, "$1\u201c")
+      .replace(/"/g, "\u201d")
+      .replace(/(^|[\s([{\u2014\u2013])'/g, "$1\u2018")
+      .replace(/'/g, "\u2019");
+  }
+
+  globalThis.postcheck = Object.assign(globalThis.postcheck || {}, { t, typographic });
 })();

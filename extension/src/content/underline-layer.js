@@ -336,10 +336,10 @@
       const same = this.tipWarning === warning && this.tipIndex === index && !this.tip.hidden;
       if (this.tipWarning !== warning) {
         this.tipWarning = warning;
-        this.tipTitle.textContent = warning.title;
+        this.tipTitle.textContent = globalThis.postcheck.typographic(warning.title);
         this.tipWords.textContent = words.length ? t("cardUnderlined", [words.map((w) => `\u201c${w}\u201d`).join(", ")]) : "";
         this.tipWords.hidden = words.length === 0;
-        this.tipAdvice.textContent = warning.advice;
+        this.tipAdvice.textContent = globalThis.postcheck.typographic(warning.advice);
         this.tipWrong.textContent = t("warningIsWrong");
         this.tip.dataset.severity = warning.severity;
       }

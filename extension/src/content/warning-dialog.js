@@ -19,15 +19,7 @@
     return node;
   }
 
-  // Rule files are written with straight quotes; what people read gets typographic ones. An opening
-  // quote follows the start, a space or an opening bracket; every other one closes (or is an apostrophe).
-  function typographic(text) {
-    return String(text || "")
-      .replace(/(^|[\s([{\u2014\u2013])"/g, "$1\u201c")
-      .replace(/"/g, "\u201d")
-      .replace(/(^|[\s([{\u2014\u2013])'/g, "$1\u2018")
-      .replace(/'/g, "\u2019");
-  }
+  const { typographic } = globalThis.postcheck;
 
   // "3 problems, 1 serious" (serious = high): the badge's words, from badge.js, so both count alike.
   const summarise = (warnings) => globalThis.postcheck.summariseWarnings(warnings);
