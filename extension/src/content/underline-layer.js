@@ -136,23 +136,22 @@
       this.tipAdvice.id = "postcheck-tip-advice";
       const actions = document.createElement("div");
       actions.className = "actions";
-      const dismiss = document.createElement("button");
-      dismiss.type = "button";
-      dismiss.className = "dismiss";
-      dismiss.dataset.action = "dismiss";
-      dismiss.textContent = t("dismissForPost");
-      dismiss.addEventListener("click", () => {
+      const button = (className, action, label, onClick) => {
+        const b = document.createElement("button");
+        b.type = "button";
+        b.className = className;
+        b.dataset.action = action;
+        b.textContent = t(label);
+        b.addEventListener("click", onClick);
+        return b;
+      };
+      const dismiss = button("dismiss", "dismiss", "dismissForPost", () => {
         const warning = this.tipWarning;
         if (!warning) return;
         this.hideTip(); // the focus goes back to the composer before the marks are redrawn
         onDismiss(warning);
       });
-      const wrong = document.createElement("button");
-      wrong.type = "button";
-      wrong.className = "link";
-      wrong.dataset.action = "wrong";
-      wrong.textContent = t("warningIsWrong");
-      wrong.addEventListener("click", () => {
+      const wrong = button("link", "wrong", "warningIsWrong", () => {
         if (this.tipWarning) onWrong(this.tipWarning);
         wrong.textContent = t("thanksReported");
       });
