@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from tests.browser.pages import (DIALOG, DIALOG_FOOTER, DIALOG_HOST, DIALOG_SUMMARY, EDIT, POST_ANYWAY, TICK, WHY,
-                                 X_COMPOSER, X_POST, type_draft, wait_for_badge)
+                                 FB_POST, FB_POST_COMPOSER, X_COMPOSER, X_POST, type_draft, wait_for_badge)
 
 pytestmark = pytest.mark.browser
 
@@ -179,14 +179,17 @@ def test_without_an_organisation_name_the_tick_names_the_comms_team(launch):
 
 
 @pytest.mark.parametrize("theme", ["light", "dark"])
-def test_axe_finds_no_serious_problem_in_the_open_dialog(launch, theme):
+@pytest.mark.parametrize("site", ["x", "facebook"])  # Facebook has its own buttons and greys
+def test_axe_finds_no_serious_problem_in_the_open_dialog(launch, site, theme):
     if not AXE.exists():
         pytest.skip("axe-core is not installed: run `make admin-axe`")
-    page = launch().open("x-home", "?theme=dark" if theme == "dark" else "")
+    fixture, composer, post = {"x": ("x-home", X_COMPOSER, X_POST), "facebook": ("facebook-feed", FB_POST_COMPOSER, FB_POST)}[site]
+    page = launch().open(fixture, "?theme=dark" if theme == "dark" else "")
     page.set_viewport_size(VIEWPORTS["760x500"])
-    type_draft(page, X_COMPOSER, MIXED)
+    type_draft(page, composer, MIXED)
     wait_for_badge(page, "warnings")
-    open_with(page, "click")
+    click_at(page, post)
+    page.locator(f"{DIALOG_HOST} .dialog").wait_for()
     # Every part shown: the policy's words and the wrong-warning form too.
     for index in range(page.locator(WHY).count()):
         page.locator(WHY).nth(index).click()
