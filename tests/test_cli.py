@@ -16,6 +16,13 @@ def test_check_prints_readable_warnings():
     assert "[HIGH]" in result.stdout and "napalm" in result.stdout and "What to do:" in result.stdout
 
 
+def test_a_command_that_takes_no_sign_ins_says_nothing_of_the_secret_key(monkeypatch):
+    monkeypatch.delenv("POSTCHECK_SECRET_KEY", raising=False)
+    result = run("check", "Lovely day at the park")
+    assert result.returncode == 0
+    assert "SECRET_KEY" not in result.stdout + result.stderr
+
+
 def test_check_of_a_clean_post():
     result = run("check", "Lovely day in the park")
     assert result.returncode == 0 and "No warnings." in result.stdout
@@ -42,7 +49,7 @@ def test_a_broken_rule_folder_is_explained_not_a_traceback(rules_copy):
 
 
 def test_serve_answers_checks_over_http(tmp_path):
-    """What `make run` starts: a real server process on a loopback port."""
+    """What `make run` starts: a real server process on a loopback port, logging each request once."""
     import json
     import socket
     import time
@@ -52,6 +59,7 @@ def test_serve_answers_checks_over_http(tmp_path):
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
     env = {**__import__("os").environ, "POSTCHECK_DATABASE_URL": f"sqlite:///{tmp_path / 'serve.sqlite3'}"}
+    env.pop("POSTCHECK_SECRET_KEY", None)
     server = subprocess.Popen([str(BIN), "serve", "--port", str(port)], env=env,
                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     try:
@@ -69,6 +77,14 @@ def test_serve_answers_checks_over_http(tmp_path):
                                          headers={"Content-Type": "application/json"})
         body = json.loads(urllib.request.urlopen(request, timeout=5).read())
         assert [w["category"] for w in body["warnings"]] == ["violent"]
+        # A draft in a query string, as a LanguageTool client may send it.
+        urllib.request.urlopen(f"http://127.0.0.1:{port}/v2/check?language=en-GB&text=Meet%20Jo%20Privately", timeout=5)
     finally:
         server.terminate()
-        server.wait(timeout=10)
+        output = server.communicate(timeout=10)[0]
+    # One line per request (postcheck.access), not a second one from werkzeug; and the query string,
+    # which here is the draft, in neither.
+    assert "Privately" not in output
+    assert len([line for line in output.splitlines() if "/api/v1/check" in line]) == 1, output
+    # The app is built once, and says once that sign-ins use a key of this process only.
+    assert output.count("POSTCHECK_SECRET_KEY is not set") == 1, output

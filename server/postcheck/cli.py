@@ -36,7 +36,8 @@ def _create_cli_app():
     except ValueError as exc:
         raise click.ClickException(str(exc)) from None
     try:
-        return create_app({"RULES_RELOAD_SECONDS": 0})
+        # No command but `serve` (which builds its own app) takes sign-ins: no secret-key warning here.
+        return create_app({"RULES_RELOAD_SECONDS": 0, "SERVES_SIGN_INS": False})
     except RulePackError as exc:
         raise click.ClickException("the rules cannot be loaded:\n  " + "\n  ".join(exc.problems)) from None
 
@@ -239,7 +240,8 @@ def retention_apply():
         click.echo("The audit log records this run (counts only).")
 
 
-@main.command("serve")
+# Not in the group's app context: serve builds the app it serves, once.
+@main.command("serve", with_appcontext=False)
 @click.option("--host", default=None, help="Default 127.0.0.1 (with --production: POSTCHECK_BIND).")
 @click.option("--port", default=None, type=int, help="Default 8080 (with --production: POSTCHECK_BIND).")
 @click.option("--production", is_flag=True,
@@ -259,7 +261,20 @@ def serve(host, port, production):
     except RulePackError as exc:
         raise click.ClickException("the rules cannot be loaded:\n  " + "\n  ".join(exc.problems)) from None
     click.echo(f"postcheck {__version__} serving on http://{host}:{port} (rules {app.extensions['postcheck'].rules.current.version})")
-    run_simple(host, port, app, threaded=True, use_reloader=False)
+    run_simple(host, port, app, threaded=True, use_reloader=False, request_handler=_request_handler())
+
+
+def _request_handler():
+    """werkzeug's request handler without its own line per request: postcheck.access logs each request
+    already, without its query string. werkzeug's line logged every request a second time, and with
+    the query string, which on `/v2/check?text=` is the draft itself."""
+    from werkzeug.serving import WSGIRequestHandler
+
+    class OneLinePerRequest(WSGIRequestHandler):
+        def log_request(self, code="-", size="-"):
+            pass
+
+    return OneLinePerRequest
 
 
 def _serve_production(host, port):

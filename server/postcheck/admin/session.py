@@ -48,8 +48,10 @@ def _under(path: str, cookie_path: str) -> bool:
 
 def configure_sessions(app) -> None:
     if not app.config.get("SECRET_KEY"):
-        # Sign-ins then last only as long as this process; with several processes they will not carry over.
-        log.warning("POSTCHECK_SECRET_KEY is not set: /admin sign-ins use a random key for this process only")
+        # Sign-ins then last only as long as this process; with several processes they will not carry
+        # over. Said only by an app that serves them: a command-line app (SERVES_SIGN_INS false) takes none.
+        if app.config.get("SERVES_SIGN_INS", True):
+            log.warning("POSTCHECK_SECRET_KEY is not set: /admin sign-ins use a random key for this process only")
         app.config["SECRET_KEY"] = secrets.token_hex(32)
     app.session_interface = AdminSessionInterface()
     app.config.update(
