@@ -88,7 +88,7 @@ def create_app(config=None) -> Flask:
     # Routes behind auth.require name this scheme as their security requirement (api/documented.py).
     api.spec.components.security_scheme("bearerToken", {"type": "http", "scheme": "bearer",
                                                          "description": "A token from `postcheck tokens create`."})
-    from postcheck.api import audit, check, elections, feedback, health, languagetool, roster, rules as rules_api, tokens
+    from postcheck.api import audit, check, elections, favicon, feedback, health, languagetool, roster, rules as rules_api, tokens
     api.register_blueprint(check.blp)
     api.register_blueprint(rules_api.blp)
     api.register_blueprint(languagetool.blp)
@@ -98,6 +98,7 @@ def create_app(config=None) -> Flask:
     api.register_blueprint(tokens.blp)
     api.register_blueprint(feedback.blp)
     app.register_blueprint(health.bp)
+    app.register_blueprint(favicon.bp)
     app.register_blueprint(swagger_ui.bp)
     from postcheck import admin
     admin.init_app(app)  # the comms web pages: sessions, CSRF and HTML errors scoped to /admin

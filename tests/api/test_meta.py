@@ -50,3 +50,10 @@ def test_wildcard_cors_is_refused():
     import pytest
     with pytest.raises(ValueError, match="not '\\*'"):
         create_app({"TESTING": True, "RULES_DIR": str(RULES_DIR), "CORS_ORIGINS": "*"})
+
+
+def test_the_favicon_is_served_so_no_page_logs_a_404(client):
+    response = client.get("/favicon.ico")
+    assert response.status_code == 200 and response.mimetype == "image/png"
+    assert response.data.startswith(b"\x89PNG")
+    assert 'rel="icon"' in client.get("/admin/sign-in").get_data(as_text=True)
