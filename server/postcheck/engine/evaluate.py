@@ -22,8 +22,9 @@ MAX_SPANS_PER_WARNING = 50
 _SEVERITY_ORDER = {"high": 0, "medium": 1, "low": 2}
 
 
-# Where a draft is posted: the one list the check API, outcome reports and the command line accept.
-PLATFORMS = ("twitter", "facebook", "other")
+# Where a draft is posted: the one list the check API, outcome reports and the command line accept
+# (kept in engine.platforms, which the command line imports without the engine).
+from postcheck.engine.platforms import PLATFORMS  # noqa: E402,F401
 
 
 @dataclass(frozen=True)

@@ -252,6 +252,11 @@ def _compiler() -> concurrent.futures.ThreadPoolExecutor:
 # The rule pack in use and a few before it (a few MB each).
 _cache = CompiledCache()
 
+# False in a process that checks a few drafts and exits (the command line): the database would take
+# seconds to compile and the process would wait for it at exit (the compiler's thread is joined then),
+# to speed up checks that are already done. Gates then stay off: the same answers, only slower.
+COMPILE_IN_BACKGROUND = True
+
 
 def _compile(expressions: tuple[str, ...], every_end: tuple[bool, ...]):
     """One database for the expressions (the same rule pack, loaded again, reuses it), reporting each
@@ -320,7 +325,7 @@ class PatternGate:
         With `locate`, `locate()` also reports where its matches may end, when that is worth it."""
         if self._ready:
             raise RuntimeError("patterns are added before the gate is frozen")
-        if hyperscan is None:
+        if hyperscan is None or not COMPILE_IN_BACKGROUND:  # no database to come: no rewrite either
             return None
         found = _superset(pattern)
         if found is None:
@@ -337,7 +342,7 @@ class PatternGate:
         if self._ready:
             return
         self._ready = True
-        if not self._expressions or hyperscan is None:
+        if not self._expressions or hyperscan is None or not COMPILE_IN_BACKGROUND:
             return
         key = (tuple(self._expressions), tuple(self._locatable))
         compiled = _cache.get(key)
