@@ -48,6 +48,8 @@ class CompiledRule:
     needs: tuple[frozenset[str], ...] | None = None
     # The same in gated patterns' ids: the rule cannot fire unless one pattern of each set may match.
     gates: tuple[frozenset[int], ...] | None = None
+    # `except` and `unless` as written (None when absent), for the Rules page to say them in words.
+    written: Mapping[str, Any] = field(default_factory=dict)
 
     def applies(self, account: str, reply: bool, election_active: bool, profile_disclaimer: bool) -> bool:
         return applies_when(self.when, account, reply, election_active, profile_disclaimer)
@@ -262,6 +264,7 @@ def compile_rule_set(rules: list[dict], lexicons: Mapping[str, tuple[list[str], 
             except_=compiler.node(rule["except_"], f"{where}: except") if rule.get("except_") else None,
             unless=compiler.node(rule["unless"], f"{where}: unless") if rule.get("unless") else None,
             fix=fix, examples=rule["examples"], source=rule["_source"],
+            written={"except": rule.get("except_"), "unless": rule.get("unless")},
         ))
     version = hashlib.sha256(fingerprint.encode()).hexdigest()[:12]
     compiler.literals.add(compiler.word_index.prefix_literals())
