@@ -19,7 +19,7 @@ pytestmark = pytest.mark.browser
 PAGES = {"now": "/admin/now", "elections": "/admin/elections", "election-form": "/admin/elections/new",
          "election-import": "/admin/elections/import", "roster": "/admin/roster", "roster-import": "/admin/roster/import",
          "roster-person": "/admin/roster/people/new", "channels": "/admin/channels", "channel-form": "/admin/channels/new",
-         "rules": "/admin/rules", "try": "/admin/try", "outcomes": "/admin/outcomes", "audit": "/admin/audit"}
+         "rules": "/admin/rules", "try": "/admin/try", "outcomes": "/admin/outcomes", "health": "/admin/health", "audit": "/admin/audit"}
 
 
 def _expect_no_accessibility_problems(admin, where):
@@ -216,3 +216,80 @@ def test_the_accessibility_check_does_find_problems(admin):
         form.appendChild(document.createElement('button'));
     }""")
     assert {"label", "button-name"} <= {p["id"] for p in admin.accessibility_problems()}
+
+
+def test_the_rules_page_is_short_by_default_and_filters_without_script(admin):
+    """The Rules page opens with each rule folded to its title, category, severity and where it applies,
+    so it is a fraction of the 10,000-odd pixels it was; the filters work as a plain GET form."""
+    admin.sign_in()
+    admin.goto("/admin/rules")
+    height = admin.page.evaluate("document.documentElement.scrollHeight")
+    rules = admin.page.locator("[id^='rule-']").count()
+    # Per rule, not a fixed height, so a council adding rules does not fail this: folded, a rule takes
+    # well under 200 px (about 120 at 1280x800); unfolded it took about 450 (14,815 px for 33 rules).
+    assert rules and height / rules < 200, f"the Rules page is {height}px tall for {rules} rules at 1280x800"
+    _expect_no_accessibility_problems(admin, "rules")
+    admin.page.get_by_label("Category").select_option("violent")
+    admin.page.get_by_label("Severity").select_option("high")
+    admin.page.get_by_role("button", name="Show rules").click()
+    admin.page.wait_for_url("**/admin/rules?*category=violent*")
+    assert "severity=high" in admin.page.url
+    assert re.search(r"\d+ of \d+ rules", admin.page.locator("main").inner_text())
+    _expect_no_accessibility_problems(admin, "rules filtered")
+    admin.page.get_by_role("link", name="Show all").click()
+    admin.page.wait_for_url("**/admin/rules")
+
+
+def test_try_a_post_lines_up_the_labels_and_fields_of_account_handle_and_platform(admin):
+    """Account has a long hint, Handle a short one and Platform none: the labels still sit on one line,
+    and so do the three controls under them (issue 18)."""
+    admin.sign_in()
+    admin.goto("/admin/try")
+    page = admin.page
+    labels = [page.locator(f"label[for=f-{name}]").bounding_box() for name in ("account", "handle", "platform")]
+    controls = [page.locator(f"#f-{name}").bounding_box() for name in ("account", "handle", "platform")]
+    assert labels[0]["x"] < labels[1]["x"] < labels[2]["x"], "side by side at 1280 pixels"
+    assert max(b["y"] for b in labels) - min(b["y"] for b in labels) <= 1, labels
+    assert max(b["y"] for b in controls) - min(b["y"] for b in controls) <= 1, controls
+    # With an error on one of them, the labels stay in line (the error sits between hint and control).
+    page.get_by_label("Handle").fill("@" + "x" * 120)
+    page.get_by_label("Draft post").fill("Hello")
+    page.get_by_role("button", name="Check").click()
+    page.locator("#error-handle").wait_for()
+    labels = [page.locator(f"label[for=f-{name}]").bounding_box() for name in ("account", "handle", "platform")]
+    assert max(b["y"] for b in labels) - min(b["y"] for b in labels) <= 1, labels
+    _expect_no_accessibility_problems(admin, "try a post with an error on the handle")
+    admin.screenshot("try-labels-aligned")
+
+
+def test_the_finished_comms_pages_in_a_browser(admin):
+    """Issue 18's states, each through axe and screenshotted: the first start folded into one line and
+    opened, the organisation.yaml handles on the channels page, a period typed day first and one that
+    cannot be read."""
+    admin.sign_in()
+    page = admin.page
+    admin.goto("/admin/audit?actor=first start")
+    summary = page.locator("tr.audit-seeding summary")
+    assert summary.inner_text().startswith("Seeded from policy_rules/ at first start:")
+    assert page.locator("tr.audit-seeding table").is_hidden()
+    summary.click()
+    assert page.locator("tr.audit-seeding table tbody tr").count() > 10
+    _expect_no_accessibility_problems(admin, "audit log with the seeding opened")
+    admin.screenshot("audit-seeding-opened")
+    admin.goto("/admin/channels")
+    page.locator("#org-handles").scroll_into_view_if_needed()
+    assert "@HaringeyParks" in page.locator("#organisation-handles").inner_text()
+    _expect_no_accessibility_problems(admin, "channels with the organisation handles")
+    admin.screenshot("channels-organisation-handles")
+    admin.goto("/admin/outcomes")
+    page.get_by_label("From").fill("01/02/2026")
+    page.get_by_label("To").fill("3 February 2026")
+    page.get_by_role("button", name="Show").click()
+    assert page.get_by_label("From").input_value() == "1 February 2026"
+    assert "between 1 February 2026 and 3 February 2026" in page.locator("main").inner_text()
+    admin.screenshot("outcomes-typed-period")
+    page.get_by_label("From").fill("31/02/2026")
+    page.get_by_role("button", name="Show").click()
+    assert "31/02/2026" in page.locator("#error-from[role=alert]").inner_text()
+    _expect_no_accessibility_problems(admin, "outcomes with a day that cannot be read")
+    admin.screenshot("outcomes-bad-date")

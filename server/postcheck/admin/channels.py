@@ -3,6 +3,7 @@ handles count as council accounts in every check (through `postcheck.channels.Li
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from sqlalchemy.orm.exc import StaleDataError
@@ -11,7 +12,7 @@ from postcheck.admin.blueprint import bp
 from postcheck.admin.forms import Form, join_list, load
 from postcheck.auth import actor, request_id
 from postcheck.channels import (PLATFORM_NAMES, ChannelSchema, DuplicateChannel, create_channel, delete_channel,
-                                list_channels, review_flags, update_channel)
+                                handle_key, list_channels, review_flags, update_channel)
 from postcheck.elections.calendar import LONDON
 from postcheck.services import services
 from postcheck.store.models import CouncilChannel
@@ -47,7 +48,18 @@ def channels():
     with services().store.transaction() as session:
         rows = [(row, review_flags(row, today, max_days)) for row in list_channels(session)]
     return render_template("admin/channels.html", rows=rows, platforms=PLATFORM_NAMES, max_days=max_days,
-                           flagged=sum(1 for _row, flags in rows if flags))
+                           flagged=sum(1 for _row, flags in rows if flags), **organisation_handles(rows))
+
+
+def organisation_handles(rows) -> dict:
+    """The handles the rules folder's organisation.yaml names (`official_handles`): they count as council
+    channels too, on every platform, and are changed in that file, not here. Each with whether it is
+    also registered on this page."""
+    registered = {handle_key(row.handle) for row, _flags in rows}
+    handles = services().rules.current.organisation.official_handles
+    return {"org_handles": [{"handle": h if h.startswith("@") else "@" + h, "registered": handle_key(h) in registered}
+                            for h in handles],
+            "org_file": f"{Path(services().settings['RULES_DIR']).name}/organisation.yaml"}
 
 
 @bp.route("/channels/new", methods=["GET", "POST"])

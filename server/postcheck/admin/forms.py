@@ -2,10 +2,13 @@
 marshmallow schemas the JSON API uses, so a rule about a field lives in one place."""
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass, field
 
 from marshmallow import Schema, ValidationError
+
+from postcheck.elections.dates import DateInputError, parse_uk_date
 
 
 @dataclass
@@ -46,3 +49,18 @@ def split_list(text: str | None) -> list[str]:
 
 def join_list(values) -> str:
     return "\n".join(values or [])
+
+
+def form_day(form: Form, name: str, default: dt.date | None = None) -> dt.date | None:
+    """A day typed in a form or a query string, read the UK way by `elections.dates.parse_uk_date` (the
+    reader of the election pages' polling day): "7 May 2026", "07/05/2026" (day first) and the ISO
+    "2026-05-07" of links and bookmarks. Blank gives `default`; a day that cannot be read puts the
+    reader's explanation against the field and gives `default`."""
+    text = (form.values.get(name) or "").strip()
+    if not text:
+        return default
+    try:
+        return parse_uk_date(text)
+    except DateInputError as exc:
+        form.errors[name] = str(exc)
+        return default

@@ -23,12 +23,32 @@ def countdown(delta: dt.timedelta) -> str:
     return f"in {minutes} minute{'s' if minutes != 1 else ''}"
 
 
+def by_polling_day(periods) -> list[list]:
+    """Periods grouped by polling day, in order: the GLA and the Mayor of London, polled together, are
+    one group, shown as one entry that says they share the day."""
+    groups: dict[dt.date, list] = {}
+    for period in periods:
+        groups.setdefault(period.poll_date, []).append(period)
+    return list(groups.values())
+
+
+def names(periods) -> str:
+    """'A', 'A and B', 'A, B and C'."""
+    titles = [p.name for p in periods]
+    return titles[0] if len(titles) == 1 else ", ".join(titles[:-1]) + " and " + titles[-1]
+
+
 def calendar_state(at: dt.datetime) -> dict:
     snapshot = services().calendar.current
-    periods = sorted(snapshot.periods, key=lambda p: p.starts)
+    periods = sorted(snapshot.periods, key=lambda p: (p.starts, p.poll_date, p.name))
     active = [p for p in periods if p.starts <= at < p.ends]
     upcoming = [p for p in periods if p.starts > at]
-    return {"active": active, "next": upcoming[0] if upcoming else None,
+    # The next polling day's elections not yet in their period (one may start before another).
+    following = [p for p in upcoming if p.poll_date == upcoming[0].poll_date] if upcoming else []
+    return {"active": active, "active_groups": by_polling_day(active),
+            "next": upcoming[0] if upcoming else None, "next_group": following,
+            # An election polled on the same day as the next one whose period is already active.
+            "next_shares_with": [p for p in active if following and p.poll_date == following[0].poll_date],
             "countdown": countdown(upcoming[0].starts - at) if upcoming else None,
             "stale": snapshot.stale, "now": at.astimezone(LONDON)}
 
@@ -40,4 +60,4 @@ def index():
 
 @bp.route("/now")
 def now():
-    return render_template("admin/now.html", state=calendar_state(dt.datetime.now(dt.timezone.utc)))
+    return render_template("admin/now.html", state=calendar_state(dt.datetime.now(dt.timezone.utc)), names=names)

@@ -10,23 +10,13 @@ from flask import render_template, request
 
 from postcheck.admin.blueprint import bp
 from postcheck.admin.charts import SERIES, sparkline
-from postcheck.admin.forms import Form
+from postcheck.admin.forms import Form, form_day
 from postcheck.elections.calendar import LONDON
 from postcheck.outcomes import OUTCOMES, health, summary
 from postcheck.services import services
 
 SORTS = ("key", "category", *OUTCOMES, "edit_rate", "reported_wrong_rate")
 MAX_DAYS = 366
-
-
-def _day(text: str | None, default: dt.date, form: Form, name: str) -> dt.date:
-    if not text:
-        return default
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        form.errors[name] = "Give the day as a date, e.g. 2026-11-01."
-        return default
 
 
 def _sort_key(name: str):
@@ -39,8 +29,8 @@ def _sort_key(name: str):
 
 def _period(form: Form) -> tuple[dt.date, dt.date]:
     today = dt.datetime.now(LONDON).date()
-    end = _day(form.values["to"], today, form, "to")
-    start = _day(form.values["from"], end - dt.timedelta(days=29), form, "from")
+    end = form_day(form, "to", today)
+    start = form_day(form, "from", end - dt.timedelta(days=29))
     if form.ok and start > end:
         form.errors["from"] = "The first day must not be after the last day."
     if form.ok and (end - start).days >= MAX_DAYS:
