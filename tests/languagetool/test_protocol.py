@@ -104,6 +104,27 @@ def test_errors_answer_plain_text_as_languagetool_does(client, form, status, wor
     assert words in response.get_data(as_text=True)
 
 
+@pytest.mark.parametrize("language, named", [
+    ("de-DE", "Error: 'de-DE' is not a language code known to this server"),
+    ("EN_gb_oxendict", "Error: 'EN_gb_oxendict' is not a language code"),
+    # Cut to 20 characters, as LanguageTool cuts what it quotes.
+    ("zz-abcdefgh-abcdefgh-abcdefgh", "Error: 'zz-abcdefgh-abcdefgh…' is not a language code"),
+])
+def test_an_unknown_language_code_is_named_in_the_error(client, language, named):
+    response = client.post("/v2/check", data={"language": language, "text": "hallo"})
+    assert response.status_code == 400 and response.mimetype == "text/plain"
+    assert response.get_data(as_text=True).startswith(named)
+
+
+@pytest.mark.parametrize("language", ["Call me on 07700 900123", "de-DE\n[FORGED] line", "en-GB\u2028x", "ab;cd"])
+def test_a_language_value_that_is_no_code_is_described_not_quoted(client, language):
+    response = client.post("/v2/check", data={"language": language, "text": "hallo"})
+    body = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert body == (f"Error: 'language' (a value of {len(language)} characters, not quoted) is not a language code "
+                    "known to this server; it checks English (en, en-GB, en-US...)")
+
+
 def test_languages_and_healthcheck(client):
     languages = client.get("/v2/languages").get_json()
     assert {"name": "English (GB)", "code": "en", "longCode": "en-GB"} in languages
@@ -124,7 +145,8 @@ def test_text_never_reaches_the_logs_or_error_bodies(client, caplog):
     lt_check(client, text=f"{marker} f*ck")
     errors = [client.post("/v2/check", data={"text": marker}),
               client.post("/v2/check", data={"language": "en", "data": marker}),
-              client.post("/v2/check", data={"language": marker, "text": marker})]
+              # A draft sent in the wrong parameter: a language code is named, a draft is not.
+              client.post("/v2/check", data={"language": f"{marker} f*ck", "text": marker})]
     for response in errors:
         assert response.status_code == 400 and marker not in response.get_data(as_text=True)
     assert caplog.records

@@ -7,6 +7,7 @@ ones, and the server's defaults apply otherwise.
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from flask import Response, jsonify, request
 from flask.views import MethodView
@@ -69,10 +70,24 @@ def _language() -> dict:
         return _BY_CODE["en-gb"]
     found = _BY_CODE.get(code.lower())
     if not found:
-        # Not quoted back: a client that put the draft in the wrong parameter would see it echoed
-        # (found by tests/hardening/test_privacy.py).
-        raise LanguageToolError(400, "'language' is not a language code known to this server; it checks English (en, en-GB, en-US...)")
+        raise LanguageToolError(400, f"{_named(code)} is not a language code known to this server; it checks English (en, en-GB, en-US...)")
     return found
+
+
+# What a language code can look like (BCP 47's letters, digits and hyphens; Java clients write '_').
+_TAG_SHAPED = re.compile(r"[A-Za-z]{1,8}(?:[-_][A-Za-z0-9]{1,8})*")
+_NAMED_LENGTH = 20
+
+
+def _named(code: str) -> str:
+    """The value named as LanguageTool names it, when it has the shape of a language code (which
+    leaves no control character to escape), cut to 20 characters. Anything else (spaces, punctuation:
+    a draft sent in the wrong parameter) is not quoted back: a draft is never echoed
+    (tests/hardening/test_privacy.py)."""
+    if not _TAG_SHAPED.fullmatch(code):
+        return f"'language' (a value of {len(code)} characters, not quoted)"
+    cut = code if len(code) <= _NAMED_LENGTH else code[:_NAMED_LENGTH] + "…"
+    return f"'{cut}'"
 
 
 def _moment() -> dt.datetime:
