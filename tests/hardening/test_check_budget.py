@@ -130,7 +130,7 @@ def test_a_rule_timed_out_on_time_other_threads_spent_is_read_again(ruleset, mon
     # left unread ("election.party-promotion ran out of time"). Such a timeout comes before the
     # checking thread has spent the rule's time itself: the rule is read again, within the deadline.
     rule_id, readings = _rule_that_times_out(monkeypatch, ruleset, spend=0.0)
-    verdict = evaluate(ruleset, Draft(text="Ring me on 07700 900123"), timeout=0.05,
+    verdict = evaluate(ruleset, Draft(text="Ring him on 07700 900123"), timeout=0.05,
                        deadline=time.monotonic() + 5)
     assert rule_id not in verdict.not_checked
     assert rule_id in [w.rule for w in verdict.warnings]
@@ -139,7 +139,7 @@ def test_a_rule_timed_out_on_time_other_threads_spent_is_read_again(ruleset, mon
 
 def test_a_rule_that_spent_its_own_time_is_given_up_at_once(ruleset, monkeypatch):
     rule_id, readings = _rule_that_times_out(monkeypatch, ruleset, spend=0.06)
-    verdict = evaluate(ruleset, Draft(text="Ring me on 07700 900123"), timeout=0.05,
+    verdict = evaluate(ruleset, Draft(text="Ring him on 07700 900123"), timeout=0.05,
                        deadline=time.monotonic() + 5)
     assert rule_id in verdict.not_checked and verdict.incomplete
     assert len(readings) == 1
