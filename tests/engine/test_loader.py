@@ -36,6 +36,16 @@ def test_broken_yaml_is_reported_with_the_file(rules_copy):
         load_rule_pack(rules_copy)
 
 
+def test_broken_yaml_quotes_the_faulty_line_with_a_caret_under_the_fault(rules_copy):
+    # The rules are read by libyaml for speed; its errors give only line and column, so a broken file is
+    # read again by PyYAML's own parser, whose error shows the comms officer the line itself.
+    (rules_copy / RULE_FILE).write_text("rules:\n  - id: x\n   title: misaligned\n")
+    with pytest.raises(RulePackError) as raised:
+        load_rule_pack(rules_copy)
+    problem = next(p for p in raised.value.problems if "not valid YAML" in p)
+    assert "line 3, column 4:\n       title: misaligned\n       ^" in problem
+
+
 def test_unknown_lexicon_and_bad_pattern_are_named(rules_copy):
     _edit(rules_copy / RULE_FILE, "lexicon: profanity-strong", "lexicon: no-such-list")
     with pytest.raises(RulePackError, match="offensive.strong-language.*no lexicon named 'no-such-list'"):

@@ -6,14 +6,13 @@ import datetime as dt
 from pathlib import Path
 from types import SimpleNamespace
 
-import yaml
-
 from postcheck.elections.calendar import CalendarSnapshot
+from postcheck.yaml_text import load_yaml
 from postcheck.elections.schedule import build_snapshot
 
 
 def _read(path: Path) -> dict:
-    return (yaml.safe_load(path.read_text(encoding="utf-8")) or {}) if path.exists() else {}
+    return (load_yaml(path.read_text(encoding="utf-8")) or {}) if path.exists() else {}
 
 
 def _date(value) -> dt.date | None:

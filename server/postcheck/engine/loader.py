@@ -21,6 +21,7 @@ from postcheck.engine.ruleset import RuleCompileError, RuleSet, compile_rule_set
 from postcheck.engine.schema import LexiconSchema, OrganisationSchema, RuleFileSchema, RuleSchema
 from postcheck.model.artefact import ModelError
 from postcheck.model.layer import load_layer, model_files
+from postcheck.yaml_text import load_yaml
 
 
 class RulePackError(ValueError):
@@ -74,7 +75,7 @@ def _read_yaml(path: Path, problems: list[str], name: str | None = None):
                         f"A file meant to hold no rules says `rules: []`; to remove its rules, delete the file")
         return None
     try:
-        data = yaml.safe_load(text)
+        data = load_yaml(text)
     except yaml.YAMLError as exc:
         problems.append(f"{name}: not valid YAML: {exc}")
         return None

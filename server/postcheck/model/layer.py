@@ -17,6 +17,7 @@ from marshmallow import ValidationError
 from postcheck.model.artefact import ModelError, load
 from postcheck.model.cards import Card, CardFileSchema, CardSchema
 from postcheck.model.scorer import LinearModel
+from postcheck.yaml_text import load_yaml
 
 MODEL_DIR = "model"
 CARDS_FILE = "cards.yaml"
@@ -63,7 +64,7 @@ def model_files(rules_dir: Path) -> list[Path]:
 
 def read_cards(path: Path) -> dict[str, Card]:
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        raw = load_yaml(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise ModelError(f"model/{CARDS_FILE}: missing (what each learned warning says)") from None
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
