@@ -22,9 +22,12 @@ run: $(STAMP)
 
 test: test-js test-python
 
-# The whole pytest suite, browser tests included (they need the fixture pages built first).
+# The whole pytest suite, browser tests included (they need the fixture pages built first), on
+# PYTEST_WORKERS processes at once (pytest-xdist; tests/conftest.py says which tests share one), with a
+# throwaway PostgreSQL that tools/test_postgres.sh starts and stops, so that no storage test skips.
+PYTEST_WORKERS ?= 3
 test-python: $(STAMP) browser-fixtures admin-axe firefox-deps
-	$(BIN)/python -m pytest
+	tools/test_postgres.sh $(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadgroup
 
 # Unit tests of the extension's shared logic with Node's own test runner.
 test-js:

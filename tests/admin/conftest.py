@@ -1,5 +1,5 @@
 """Fixtures for the comms pages: an app on each storage backend (SQLite, and PostgreSQL when
-`.ci/postgres.sh` has started one), a comms token, and a client signed in with it. The browser tests'
+`make test` has started one), a comms token, and a client signed in with it. The browser tests'
 fixtures are in browser.py beside this file."""
 from __future__ import annotations
 

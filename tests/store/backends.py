@@ -1,6 +1,6 @@
 """The storage backends every storage test runs on: SQLite (a file per test) and a real PostgreSQL
-(a fresh database per test on the server in POSTCHECK_TEST_POSTGRES_URL, which `.ci/postgres.sh`
-starts). Under CI a missing PostgreSQL fails the tests instead of skipping them."""
+(a fresh database per test on the server in POSTCHECK_TEST_POSTGRES_URL, which `make test` starts with
+tools/test_postgres.sh). Under CI a missing PostgreSQL fails the tests instead of skipping them."""
 from __future__ import annotations
 
 import contextlib
@@ -15,15 +15,19 @@ from postcheck import create_app
 from postcheck.auth import create_token
 from tests.conftest import RULES_DIR
 
+UNSKIP = ("To run these: install PostgreSQL (sudo apt-get install postgresql) and run `make test`, which starts "
+          "a throwaway server; or run pytest under tools/test_postgres.sh (tools/test_postgres.sh .venv/bin/python -m pytest), "
+          "or set POSTCHECK_TEST_POSTGRES_URL to a server where you may create databases")
 BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
 
 
 def postgres_server_url() -> str:
     url = os.environ.get("POSTCHECK_TEST_POSTGRES_URL")
     if not url:
+        why = os.environ.get("POSTCHECK_TEST_POSTGRES_MISSING", "POSTCHECK_TEST_POSTGRES_URL is not set (pytest was run without `make test`)")
         if os.environ.get("CI"):
-            pytest.fail("CI is set but POSTCHECK_TEST_POSTGRES_URL is not: .ci/postgres.sh did not start PostgreSQL")
-        pytest.skip("no PostgreSQL here (source .ci/postgres.sh to run these)")
+            pytest.fail(f"CI is set but there is no PostgreSQL for the storage tests: {why}")
+        pytest.skip(f"no PostgreSQL: {why}. {UNSKIP}")
     return url
 
 
