@@ -1,3 +1,4 @@
+import os
 import shutil
 from pathlib import Path
 
@@ -7,6 +8,85 @@ from postcheck import create_app
 
 ROOT = Path(__file__).resolve().parents[1]
 RULES_DIR = ROOT / "policy_rules"
+
+
+# `make test` runs the suite on several processes (pytest-xdist, --dist loadgroup). Two things decide
+# who runs what:
+# - Every test that starts Chromium with the extension runs in one process, one after another, as the
+#   whole suite once did: some write IT's policy to /etc/chromium/policies/managed, which every running
+#   Chromium reads, so no other Chromium with the extension may run meanwhile.
+# - The longest tests start first, so that no process is left running one of them alone at the end.
+EXTENSION_CHROMIUM = "chromium-with-the-extension"
+LONGEST_FIRST = (
+    "tests/hardening/test_fuzz.py",
+    "tests/engine/test_windows.py::test_the_chosen_requirements_do_not_depend_on_the_hash_seed",
+    "tests/hardening/test_faults.py",
+    "tests/fleet/test_two_servers.py",
+    "tests/fleet/test_log_lines.py",
+    "tests/corpus/test_scores.py",
+)
+
+
+@pytest.hookimpl(tryfirst=True)  # before xdist reads the groups
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if "playwright_session" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.xdist_group(EXTENSION_CHROMIUM))
+    items.sort(key=lambda item: not item.nodeid.startswith(LONGEST_FIRST))  # stable: the rest keep their order
+
+
+@pytest.fixture(scope="session", autouse=True)
+def one_compiled_rule_pack_per_content():
+    """Hundreds of tests each build an app, and every app would read and compile the same rule folder
+    (about 0.4 s, and a Hyperscan compile on a background thread). Here a pack is compiled once for
+    each folder, content and roster, and shared: compiled packs are immutable. A test that edits its
+    own copy of the folder, or changes the roster, gets a pack of its own; the loader's own tests call
+    the loader directly."""
+    import collections
+    import hashlib
+
+    from postcheck.engine import pattern_gate, reloading
+    from postcheck.engine.loader import rule_files
+
+    real, compiled = reloading.load_rule_pack, collections.OrderedDict()
+
+    def load_once(directory, roster_lexicons=None, **options):
+        digest = hashlib.sha256()
+        for path in rule_files(Path(directory)):
+            digest.update(str(path).encode() + b"\0" + path.read_bytes() + b"\0")
+        roster = tuple(sorted((k, tuple(v)) for k, v in (roster_lexicons or {}).items()))
+        key = (str(Path(directory).resolve()), digest.hexdigest(), roster, tuple(sorted(options.items())),
+               pattern_gate.COMPILE_IN_BACKGROUND)
+        if key in compiled:
+            compiled.move_to_end(key)
+        else:
+            compiled[key] = real(directory, roster_lexicons, **options)
+            if len(compiled) > 8:  # tests that change the roster make a pack each: keep the recent ones
+                compiled.popitem(last=False)
+        return compiled[key]
+
+    reloading.load_rule_pack = load_once
+    yield
+    reloading.load_rule_pack = real
+
+
+@pytest.fixture()
+def pattern_gate_off(monkeypatch):
+    """Apps built during the test check ungated, as every app does until its gate is ready, with the
+    same answers (tests/engine/test_pattern_gate.py proves it). For an app that lives for one test and
+    reloads its rules at every roster change: each reload would compile the gate's Hyperscan database
+    (about 3 s of CPU on a thread of its own) that the test ends before using."""
+    from postcheck.engine import pattern_gate
+
+    monkeypatch.setattr(pattern_gate, "COMPILE_IN_BACKGROUND", False)
+
+
+@pytest.fixture(autouse=True)
+def no_pattern_gate_for_a_database_backed_app(request):
+    """Every app on a database of its own is such an app (the session's app and the browser tests'
+    server do use the gate)."""
+    if "database_url" in request.fixturenames:
+        request.getfixturevalue("pattern_gate_off")
 
 
 @pytest.fixture(scope="session")
@@ -52,3 +132,23 @@ def live_server_url(app):
         yield f"http://127.0.0.1:{server.server_port}"
     finally:
         server.shutdown()
+
+
+def missing_tool(reason: str):
+    """A tool the test needs is not here: locally a skip that says what to install; under CI a failure,
+    because then the suite did not run."""
+    if os.environ.get("CI"):
+        pytest.fail(f"{reason} (CI is set, so these tests must run)")
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="session")
+def playwright():
+    """The test process's one Playwright: its sync API allows one per thread, and tests/admin,
+    tests/browser and tests/fleet each drive Chromium, in whatever order the files come."""
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        missing_tool("playwright is not installed: pip install -e '.[test]'")
+    with sync_playwright() as running:
+        yield running

@@ -3,8 +3,6 @@ launch flags verified for tests/browser/), axe-core from tests/admin/axe/ (insta
 and a real postcheck server on a loopback port. Missing pieces skip locally and fail under CI."""
 from __future__ import annotations
 
-import contextlib
-
 import os
 import threading
 from pathlib import Path
@@ -14,6 +12,7 @@ from werkzeug.serving import make_server
 
 from postcheck import create_app
 from postcheck.auth import create_token
+from tests.conftest import missing_tool
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = Path(os.environ.get("POSTCHECK_CHROMIUM", "/usr/bin/chromium"))
@@ -25,38 +24,19 @@ LAUNCH_ARGS = ["--no-sandbox", "--disable-background-networking", "--disable-com
 TOKEN_NAME = "Sam Comms, Press Team"
 
 
-def missing(reason: str):
-    # Locally a missing browser is a skip; in CI it means the suite did not run, which is a failure.
-    if os.environ.get("CI"):
-        pytest.fail(f"{reason} (CI is set, so the admin browser tests must run)")
-    pytest.skip(reason)
-
-
-@contextlib.contextmanager
-def headless_chromium():
-    """One Playwright and one headless Chromium, closed on leaving; a skip (a failure under CI) that
-    says what to install when either is missing."""
-    if not CHROMIUM.exists():
-        missing(f"Chromium not found at {CHROMIUM} (apt-get install -y chromium)")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        missing("playwright is not installed: pip install -e '.[test]'")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=LAUNCH_ARGS)
-        try:
-            yield browser
-        finally:
-            browser.close()
+missing = missing_tool
 
 
 @pytest.fixture(scope="package")
-def chromium():
-    """One Playwright and one Chromium for the package, closed before tests/browser starts its own."""
+def chromium(playwright):
+    """One headless Chromium for the package, on the test process's one Playwright."""
     if not AXE.exists():
         missing("axe-core is not installed: run `make admin-axe`")
-    with headless_chromium() as browser:
-        yield browser
+    if not CHROMIUM.exists():
+        missing(f"Chromium not found at {CHROMIUM} (apt-get install -y chromium)")
+    browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=LAUNCH_ARGS)
+    yield browser
+    browser.close()
 
 
 @pytest.fixture(scope="package")

@@ -13,6 +13,7 @@ import pytest
 from werkzeug.serving import make_server
 
 from postcheck import create_app
+from tests.conftest import missing_tool
 
 ROOT = Path(__file__).resolve().parents[2]
 EXTENSION = ROOT / "extension"
@@ -44,25 +45,16 @@ LAUNCH_ARGS = [
 ]
 
 
-def _missing(reason: str):
-    # Locally a missing browser is a skip; in CI it means the suite did not run, which is a failure.
-    if os.environ.get("CI"):
-        pytest.fail(f"{reason} (CI is set, so browser tests must run)")
-    pytest.skip(reason)
+_missing = missing_tool  # the name tests/fleet imports
 
 
 @pytest.fixture(scope="session")
-def playwright_session():
+def playwright_session(playwright):
     if not CHROMIUM.exists():
-        _missing(f"Chromium not found at {CHROMIUM}")
+        _missing(f"Chromium not found at {CHROMIUM} (apt-get install -y chromium)")
     if not (DIST / "x.js").exists() or not (DIST / "facebook.js").exists():
         _missing("fixture pages not built: run `make browser-fixtures`")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        _missing("playwright is not installed: pip install -e '.[test]'")
-    with sync_playwright() as playwright:
-        yield playwright
+    return playwright
 
 
 class _ServerThread(threading.Thread):

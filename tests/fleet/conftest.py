@@ -15,43 +15,11 @@ from werkzeug.serving import make_server
 
 from postcheck import create_app, crx
 # The browser tests' fixtures, reused as they are: Chromium, fixture pages, managed policy files.
-from tests.browser.conftest import (CHROMIUM, DIST, ROOT, _missing, fresh_browser, managed_policy,  # noqa: F401
-                                    postcheck_url)
+from tests.browser.conftest import (CHROMIUM, ROOT, _missing, fresh_browser, managed_policy,  # noqa: F401
+                                    playwright_session, postcheck_url)
 
 PACKAGER = ROOT / "tools" / "package_extension.py"
 PYTHON = Path(sys.executable)
-
-
-def _running_browser_playwright(request):
-    """tests/browser's session Playwright if it has started (pytest keeps no public handle on it)."""
-    manager = request._fixturemanager
-    by_node = getattr(manager, "_arg2node2fixturedefs", {}).get("playwright_session", {})  # pytest >= 9
-    defs = [d for group in by_node.values() for d in group]
-    defs += getattr(manager, "_arg2fixturedefs", {}).get("playwright_session", [])  # pytest 8
-    for fixturedef in defs:
-        cached = getattr(fixturedef, "cached_result", None)
-        if "browser" in str(getattr(fixturedef, "baseid", "")) + str(getattr(fixturedef, "node", "")) \
-                and cached and cached[0] is not None:
-            return cached[0]
-    return None
-
-
-@pytest.fixture(scope="module")
-def playwright_session(request):
-    """Playwright allows one instance per thread: the one tests/browser started is reused when it is
-    running; otherwise this module starts its own and stops it before any other module needs one."""
-    running = _running_browser_playwright(request)
-    if running is not None:
-        yield running
-        return
-    if not CHROMIUM.exists():
-        _missing(f"Chromium not found at {CHROMIUM}")
-    if not (DIST / "x.js").exists():
-        _missing("fixture pages not built: run `make browser-fixtures`")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        yield playwright
 
 
 @pytest.fixture(scope="session")
