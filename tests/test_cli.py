@@ -48,48 +48,6 @@ def test_a_broken_rule_folder_is_explained_not_a_traceback(rules_copy):
     assert "Traceback" not in result.stderr
 
 
-def test_serve_answers_checks_over_http(tmp_path):
-    """What `make run` starts: a real server process on a loopback port, logging each request once."""
-    import json
-    import socket
-    import time
-    import urllib.request
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    env = {**__import__("os").environ, "POSTCHECK_DATABASE_URL": f"sqlite:///{tmp_path / 'serve.sqlite3'}"}
-    env.pop("POSTCHECK_SECRET_KEY", None)
-    server = subprocess.Popen([str(BIN), "serve", "--port", str(port)], env=env,
-                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    try:
-        deadline = time.time() + 30
-        while True:
-            try:
-                urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1)
-                break
-            except OSError:
-                if time.time() > deadline or server.poll() is not None:
-                    raise AssertionError("the server did not come up: " + (server.stdout.read() if server.poll() is not None else ""))
-                time.sleep(0.2)
-        request = urllib.request.Request(f"http://127.0.0.1:{port}/api/v1/check", method="POST",
-                                         data=json.dumps({"text": "Tottenham needs napalm"}).encode(),
-                                         headers={"Content-Type": "application/json"})
-        body = json.loads(urllib.request.urlopen(request, timeout=5).read())
-        assert [w["category"] for w in body["warnings"]] == ["violent"]
-        # A draft in a query string, as a LanguageTool client may send it.
-        urllib.request.urlopen(f"http://127.0.0.1:{port}/v2/check?language=en-GB&text=Meet%20Jo%20Privately", timeout=5)
-    finally:
-        server.terminate()
-        output = server.communicate(timeout=10)[0]
-    # One line per request (postcheck.access), not a second one from werkzeug; and the query string,
-    # which here is the draft, in neither.
-    assert "Privately" not in output
-    assert len([line for line in output.splitlines() if "/api/v1/check" in line]) == 1, output
-    # The app is built once, and says once that sign-ins use a key of this process only.
-    assert output.count("POSTCHECK_SECRET_KEY is not set") == 1, output
-
-
 # The command runs in-process in a fresh interpreter, which then says what was built: structural, not
 # timed. Every command used to build the whole app (migrations, the API, the admin pages, the rules
 # compiled with Hyperscan) before doing anything, and `--help` took 7 to 16 s.
