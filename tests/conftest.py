@@ -15,8 +15,10 @@ RULES_DIR = ROOT / "policy_rules"
 # - Every test that starts Chromium with the extension runs in one process, one after another, as the
 #   whole suite once did: some write IT's policy to /etc/chromium/policies/managed, which every running
 #   Chromium reads, so no other Chromium with the extension may run meanwhile.
+# - The comms pages' browser tests share one Chromium and one server in one process.
 # - The longest tests start first, so that no process is left running one of them alone at the end.
 EXTENSION_CHROMIUM = "chromium-with-the-extension"
+ADMIN_CHROMIUM = "chromium-on-the-comms-pages"
 LONGEST_FIRST = (
     "tests/hardening/test_fuzz.py",
     "tests/engine/test_windows.py::test_the_chosen_requirements_do_not_depend_on_the_hash_seed",
@@ -30,8 +32,11 @@ LONGEST_FIRST = (
 @pytest.hookimpl(tryfirst=True)  # before xdist reads the groups
 def pytest_collection_modifyitems(config, items):
     for item in items:
-        if "playwright_session" in getattr(item, "fixturenames", ()):
+        fixtures = getattr(item, "fixturenames", ())
+        if "playwright_session" in fixtures:
             item.add_marker(pytest.mark.xdist_group(EXTENSION_CHROMIUM))
+        elif "chromium" in fixtures:  # the comms pages' browser tests: one Chromium and one server, not one per process
+            item.add_marker(pytest.mark.xdist_group(ADMIN_CHROMIUM))
     items.sort(key=lambda item: not item.nodeid.startswith(LONGEST_FIRST))  # stable: the rest keep their order
 
 
