@@ -27,7 +27,7 @@ test: test-js test-python
 # throwaway PostgreSQL that tools/test_postgres.sh starts and stops, so that no storage test skips.
 PYTEST_WORKERS ?= 3
 test-python: $(STAMP) browser-fixtures admin-axe firefox-deps
-	tools/test_postgres.sh $(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadgroup
+	tools/test_postgres.sh $(BIN)/python -m pytest -n $(PYTEST_WORKERS)
 
 # Unit tests of the extension's shared logic with Node's own test runner.
 test-js:

@@ -10,15 +10,19 @@ ROOT = Path(__file__).resolve().parents[1]
 RULES_DIR = ROOT / "policy_rules"
 
 
-# `make test` runs the suite on several processes (pytest-xdist, --dist loadgroup). Two things decide
-# who runs what:
+# `make test` runs the suite on several processes (pytest-xdist). Who runs what:
 # - Every test that starts Chromium with the extension runs in one process, one after another, as the
 #   whole suite once did: some write IT's policy to /etc/chromium/policies/managed, which every running
 #   Chromium reads, so no other Chromium with the extension may run meanwhile.
 # - The comms pages' browser tests share one Chromium and one server in one process.
 # - The longest tests start first, so that no process is left running one of them alone at the end.
-EXTENSION_CHROMIUM = "chromium-with-the-extension"
-ADMIN_CHROMIUM = "chromium-on-the-comms-pages"
+# The groups go by path, in the scheduler below: xdist's own `--dist loadgroup` groups nothing under
+# pytest 9.2 (pytest-dev/pytest-xdist#1386), and only paths are known where the scheduler runs.
+ONE_PROCESS_EACH = {
+    "chromium-with-the-extension": ("tests/browser/", "tests/fleet/test_force_install.py",
+                                    "tests/fleet/test_rollout_mode.py"),
+    "chromium-on-the-comms-pages": ("tests/admin/test_browser.py",),
+}
 LONGEST_FIRST = (
     "tests/hardening/test_fuzz.py",
     "tests/engine/test_windows.py::test_the_chosen_requirements_do_not_depend_on_the_hash_seed",
@@ -29,14 +33,30 @@ LONGEST_FIRST = (
 )
 
 
-@pytest.hookimpl(tryfirst=True)  # before xdist reads the groups
+def one_process_group(nodeid: str) -> str | None:
+    return next((group for group, paths in ONE_PROCESS_EACH.items() if nodeid.startswith(paths)), None)
+
+
+def pytest_xdist_make_scheduler(config, log):
+    from xdist.scheduler import LoadScopeScheduling
+
+    class ByGroup(LoadScopeScheduling):
+        """A group is one unit of work, the biggest first; every other test is a unit of its own."""
+
+        def _split_scope(self, nodeid: str) -> str:
+            return one_process_group(nodeid) or nodeid
+
+    return ByGroup(config, log)
+
+
+def pytest_itemcollected(item):
+    # A test that drives Chromium outside the groups' paths would run beside the others: say so at once.
+    fixtures = getattr(item, "fixturenames", ())
+    if ("playwright_session" in fixtures or "chromium" in fixtures) and one_process_group(item.nodeid) is None:
+        raise pytest.UsageError(f"{item.nodeid} drives Chromium: add its file to ONE_PROCESS_EACH in tests/conftest.py")
+
+
 def pytest_collection_modifyitems(config, items):
-    for item in items:
-        fixtures = getattr(item, "fixturenames", ())
-        if "playwright_session" in fixtures:
-            item.add_marker(pytest.mark.xdist_group(EXTENSION_CHROMIUM))
-        elif "chromium" in fixtures:  # the comms pages' browser tests: one Chromium and one server, not one per process
-            item.add_marker(pytest.mark.xdist_group(ADMIN_CHROMIUM))
     items.sort(key=lambda item: not item.nodeid.startswith(LONGEST_FIRST))  # stable: the rest keep their order
 
 
