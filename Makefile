@@ -25,7 +25,7 @@ test: test-js test-python
 # The whole pytest suite, browser tests included (they need the fixture pages built first), on
 # PYTEST_WORKERS processes at once (pytest-xdist; tests/conftest.py says which tests share one), with a
 # throwaway PostgreSQL that tools/test_postgres.sh starts and stops, so that no storage test skips.
-PYTEST_WORKERS ?= 3
+PYTEST_WORKERS ?= 4
 test-python: $(STAMP) browser-fixtures admin-axe firefox-deps
 	tools/test_postgres.sh $(BIN)/python -m pytest -n $(PYTEST_WORKERS)
 
