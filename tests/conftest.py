@@ -37,6 +37,7 @@ def one_process_group(nodeid: str) -> str | None:
     return next((group for group, paths in ONE_PROCESS_EACH.items() if nodeid.startswith(paths)), None)
 
 
+@pytest.hookimpl(optionalhook=True)  # a hook of pytest-xdist: pytest without it runs the suite in one process
 def pytest_xdist_make_scheduler(config, log):
     from xdist.scheduler import LoadScopeScheduling
 
