@@ -7,8 +7,8 @@ from pathlib import Path
 from types import SimpleNamespace
 
 from postcheck.elections.calendar import CalendarSnapshot
-from postcheck.yaml_text import load_yaml
 from postcheck.elections.schedule import build_snapshot
+from postcheck.yaml_text import load_yaml
 
 
 def _read(path: Path) -> dict:
