@@ -13,6 +13,18 @@ def test_typed_dates_mean_4_may_2028(typed):
     assert parse_uk_date(typed) == dt.date(2028, 5, 4)
 
 
+@pytest.mark.parametrize("typed", ["2028/05/04", "2028.5.4", "2028-5-4"])
+def test_a_date_that_starts_with_its_year_is_year_month_day(typed):
+    assert parse_uk_date(typed) == dt.date(2028, 5, 4)
+
+
+@pytest.mark.parametrize("typed", ["2024-13-01", "2028/04/31", "2027-02-29"])
+def test_a_year_first_date_with_no_such_month_or_day_is_refused_not_read_day_first(typed):
+    # Found by schemathesis: "2024-13-01" was stored as 13 January 2024.
+    with pytest.raises(DateInputError, match="is year, month, day, and there is no day"):
+        parse_uk_date(typed)
+
+
 @pytest.mark.parametrize("typed, understood", [
     ("4 May", "'4 May' with no year"),
     ("May 2028", "'May 2028' with no day"),

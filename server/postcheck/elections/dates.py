@@ -19,6 +19,8 @@ _SETTINGS = {
 }
 _LENIENT = {**_SETTINGS, "REQUIRE_PARTS": []}
 _HAS_TIME = re.compile(r"\d\s*[:.]\s*\d\d\b|\d\s*(?:am|pm)\b|\bnoon\b|\bmidnight\b", re.IGNORECASE)
+# Year first is ISO's order in the UK as anywhere: never read day first ("2024-13-01" is not 13 January).
+_YEAR_FIRST = re.compile(r"(\d{4})\s*[-/.]\s*(\d{1,2})\s*[-/.]\s*(\d{1,2})")
 _WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 _MAX_LENGTH = 80
 # The years a date may fall in: every real polling day, bank holiday or report is well inside, and a
@@ -72,6 +74,14 @@ def parse_uk_date(value) -> dt.date:
         iso = None
     if iso is not None:
         return _in_range(iso)
+    year_first = _YEAR_FIRST.fullmatch(text)
+    if year_first:
+        year, month, day = map(int, year_first.groups())
+        try:
+            return _in_range(dt.date(year, month, day))
+        except ValueError:
+            raise DateInputError(f"'{text}' is year, month, day, and there is no day {day} in month {month} "
+                                 "of that year; e.g. 2028-05-04 for 4 May 2028.") from None
     moment = _parse(text, _SETTINGS)
     if moment is None:
         raise DateInputError(f"'{text}' is not a full date: understood {_understood(text)}; give day, month "
