@@ -192,6 +192,7 @@ def _is_any(items) -> bool:
 _HEX_ESCAPE = regex.compile(r"(\\\\)|\\x\{([0-9a-f]+)\}")
 
 
+@functools.lru_cache(maxsize=2048)  # every reload adds the same patterns again (see ruleset._compile)
 def _superset(pattern: str) -> tuple[str, bool] | None:
     """The rewrite, and whether the places its matches end are few enough to be worth reporting."""
     try:

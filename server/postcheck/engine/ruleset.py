@@ -1,6 +1,7 @@
 """Compiles validated rule files into an immutable RuleSet that checks can share across threads."""
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 from dataclasses import dataclass, field
@@ -18,6 +19,10 @@ from postcheck.engine.schema import UNDERLINE, applies_when
 
 # A group that repeats something which itself repeats, e.g. (a+)+ or (\w+\s?)*: the classic shape of
 # catastrophic backtracking. Rule patterns of that shape are refused at load.
+# A reload (a comms officer's edit, or any roster change, which reloads the whole pack) compiles the
+# same ~1,000 patterns again; the regex module's own cache holds 500 and is cleared when full, so it
+# kept none of them. Compiled patterns are immutable and safe to share between packs and threads.
+_compile = functools.lru_cache(maxsize=2048)(regex.compile)
 _NESTED_QUANTIFIER = regex.compile(r"\((?:\?:)?[^()]*(?<!\\)[+*][^()]*\)(?:[+*]|\{\d*,\})")
 
 
@@ -157,12 +162,12 @@ class _Compiler:
                     raise RuleCompileError(f"{where}: pattern {pattern!r} repeats a repetition (like (a+)+), which can take "
                                            "forever on some texts; rewrite it without the nested repeat")
                 try:
-                    regex.compile(pattern, flags)
+                    _compile(pattern, flags)
                 except regex.error as exc:
                     raise RuleCompileError(f"{where}: pattern {pattern!r} is not a valid regular expression: {exc}") from None
                 sources.append(f"(?:{pattern})")
             group = node.get("group", 0)
-            compiled = regex.compile("|".join(sources), flags)
+            compiled = _compile("|".join(sources), flags)
             if group and group not in compiled.groupindex:
                 raise RuleCompileError(f"{where}: pattern has no group named '{group}'")
             return self._scanned(m.RegexMatcher(compiled, group))
