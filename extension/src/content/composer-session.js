@@ -58,6 +58,7 @@
     changed() {
       if (this.composing) return; // an IME is mid-word: wait for compositionend
       const { text } = this.readDraft();
+      this.endDismissals(text);
       // The marks move with the edit rather than vanish until the next answer; a mark whose words
       // the edit touched is dropped until then.
       if (this.shown && this.shown.text !== text) {
@@ -136,13 +137,20 @@
     /** `warnings` less those dismissed for this post. A dismissal lasts while the draft still holds
      *  the words it was for; an emptied composer (the post went, or was cleared) ends them all. */
     visible(warnings, text) {
-      if (!text.trim()) this.dismissed = [];
-      this.dismissed = this.dismissed.filter((d) => d.words.some((w) => text.includes(w)));
+      this.endDismissals(text);
       if (!this.dismissed.length) return warnings;
       return warnings.filter((w) => {
         const words = ComposerSession.wordsOf(w, text);
         return !this.dismissed.some((d) => d.rule === w.rule && words.some((x) => d.words.includes(x)));
       });
+    }
+
+    /** Ends the dismissals whose words `text` no longer holds: at every edit, not only when an answer
+     *  comes, since typing over the words and back (select all, a new post with the same word) may
+     *  never be checked in between. */
+    endDismissals(text) {
+      if (!text.trim()) this.dismissed = [];
+      else if (this.dismissed.length) this.dismissed = this.dismissed.filter((d) => d.words.some((w) => text.includes(w)));
     }
 
     /** "Dismiss for this post" in an underline's card: gone from the marks, the badge and the
