@@ -33,14 +33,19 @@ _pc_pg_start() {
   PC_PG_BIN=$pg_bin
   PC_PG_DIR=$(mktemp -d /tmp/postcheck-pg.XXXXXX)
   [ "$(id -u)" = 0 ] && chown postgres "$PC_PG_DIR"
-  local port=${POSTCHECK_TEST_PG_PORT:-}
-  if [ -z "$port" ]; then  # the first free port from 55432: another checkout may have a server running
-    for port in $(seq 55432 55532); do (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null || break; done
-  fi
   "${PC_PG_AS[@]}" "$pg_bin/initdb" -D "$PC_PG_DIR/data" -A trust -U postgres >/dev/null || return 1
-  "${PC_PG_AS[@]}" "$pg_bin/pg_ctl" -D "$PC_PG_DIR/data" -l "$PC_PG_DIR/log" -w \
-    -o "-p $port -k $PC_PG_DIR -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200" start >/dev/null || {
-      echo "PostgreSQL did not start; its log:" >&2; cat "$PC_PG_DIR/log" >&2; return 1; }
+  # The first free port from 55432 (another checkout may have a server running): a port that was free
+  # when looked at can be taken before the server binds it, so a start that finds it in use goes on.
+  local port started="" ports=${POSTCHECK_TEST_PG_PORT:-$(seq 55432 55532)}
+  for port in $ports; do
+    (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && continue
+    "${PC_PG_AS[@]}" "$pg_bin/pg_ctl" -D "$PC_PG_DIR/data" -l "$PC_PG_DIR/log" -w \
+      -o "-p $port -k $PC_PG_DIR -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200" start \
+      >/dev/null && { started=1; break; }
+    grep -q "Address already in use" "$PC_PG_DIR/log" 2>/dev/null && { : >"$PC_PG_DIR/log"; continue; }
+    echo "PostgreSQL did not start; its log:" >&2; cat "$PC_PG_DIR/log" >&2; return 1
+  done
+  [ -n "$started" ] || { echo "PostgreSQL did not start: no free port among $(echo $ports | tr '\n' ' ')" >&2; return 1; }
   export POSTCHECK_TEST_POSTGRES_URL="postgresql+psycopg://postgres@127.0.0.1:$port/postgres"
   echo "== PostgreSQL for the storage tests at 127.0.0.1:$port (stopped when the tests end)"
 }
