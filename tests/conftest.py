@@ -1,3 +1,4 @@
+import contextlib
 import os
 import shutil
 from pathlib import Path
@@ -16,6 +17,10 @@ RULES_DIR = ROOT / "policy_rules"
 #   Chromium reads, so no other Chromium with the extension may run meanwhile.
 # - The comms pages' browser tests share one Chromium and one server in one process.
 # - The longest tests start first, so that no process is left running one of them alone at the end.
+# - The tests that wait on a real browser in real time (a draft's verdict has 1.5 s before Post goes
+#   ahead without it) run at normal priority, and every other test at a lower one (nice 10): on a busy
+#   machine the CPU goes to the browsers first, and the rest of the suite takes what they leave. The
+#   CPU time is the same; the browsers' waits no longer time out beside three busy processes.
 # The groups go by path, in the scheduler below: xdist's own `--dist loadgroup` groups nothing under
 # pytest 9.2 (pytest-dev/pytest-xdist#1386), and only paths are known where the scheduler runs.
 ONE_PROCESS_EACH = {
@@ -23,8 +28,10 @@ ONE_PROCESS_EACH = {
                                     "tests/fleet/test_rollout_mode.py"),
     "chromium-on-the-comms-pages": ("tests/admin/test_browser.py",),
 }
+IN_REAL_TIME = (*(path for paths in ONE_PROCESS_EACH.values() for path in paths), "tests/firefox/")
+LOWER_PRIORITY = 10
 LONGEST_FIRST = (
-    "tests/hardening/test_fuzz.py",
+    "tests/hardening/test_fuzz.py::test_the_api_answers_as_its_document_says",
     "tests/engine/test_windows.py::test_the_chosen_requirements_do_not_depend_on_the_hash_seed",
     "tests/hardening/test_faults.py",
     "tests/fleet/test_two_servers.py",
@@ -55,6 +62,16 @@ def pytest_itemcollected(item):
     fixtures = getattr(item, "fixturenames", ())
     if ("playwright_session" in fixtures or "chromium" in fixtures) and one_process_group(item.nodeid) is None:
         raise pytest.UsageError(f"{item.nodeid} drives Chromium: add its file to ONE_PROCESS_EACH in tests/conftest.py")
+
+
+@pytest.hookimpl(tryfirst=True)  # before the test's fixtures, so that a browser they start inherits it
+def pytest_runtest_setup(item):
+    if not hasattr(item.config, "workerinput"):
+        return  # one process: nothing to share the CPU with
+    wanted = 0 if item.nodeid.startswith(IN_REAL_TIME) else LOWER_PRIORITY
+    if os.getpriority(os.PRIO_PROCESS, 0) != wanted:
+        with contextlib.suppress(PermissionError):  # only root may raise a priority again
+            os.setpriority(os.PRIO_PROCESS, 0, wanted)
 
 
 def pytest_collection_modifyitems(config, items):

@@ -2,6 +2,9 @@
 row of every table."""
 from __future__ import annotations
 
+import functools
+import json
+
 from sqlalchemy import select
 
 from postcheck import create_app
@@ -14,10 +17,16 @@ PATH_VALUES = {"election_id": "local.haringey.2026-05-07", "item_id": "1", "toke
 
 
 def openapi_document() -> dict:
-    """The document, read from an in-memory app (it does not depend on the data)."""
+    """The document, read from an in-memory app (it does not depend on the data); a copy of its own for
+    each caller."""
+    return json.loads(_openapi_text())
+
+
+@functools.cache  # four test modules read it while they are collected, in every one of make test's processes
+def _openapi_text() -> str:
     app = create_app({"TESTING": True, "RULES_DIR": str(RULES_DIR), "RULES_RELOAD_SECONDS": 0})
     try:
-        return app.test_client().get("/api/v1/openapi.json").get_json()
+        return app.test_client().get("/api/v1/openapi.json").get_data(as_text=True)
     finally:
         app.extensions["postcheck"].store.dispose()
 
