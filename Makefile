@@ -33,20 +33,23 @@ test-python: $(STAMP) browser-fixtures admin-axe firefox-deps
 test-js:
 	@if [ -f extension/package.json ]; then cd extension && node --test; else echo "no extension tests yet"; fi
 
+# Each npm folder below is installed by lock file (`npm ci`) when its node_modules is missing or older
+# than its lock file (npm writes node_modules/.package-lock.json at each install), not at every run.
+%/node_modules/.package-lock.json: %/package-lock.json
+	cd $* && npm ci --no-audit --no-fund --silent
+
 # Third-party editors (Draft.js, Lexical) for the browser tests' fixture pages: installed from the
 # npm registry by lock file and bundled at test time, never committed.
-browser-fixtures:
-	@if [ -f tests/browser/fixtures/package.json ]; then cd tests/browser/fixtures && npm ci --no-audit --no-fund --silent && npm run --silent build; fi
+browser-fixtures: tests/browser/fixtures/node_modules/.package-lock.json
+	cd tests/browser/fixtures && npm run --silent build
 
 # axe-core for the /admin pages' accessibility checks in the browser tests: installed from the npm
 # registry by lock file at test time, never committed.
-admin-axe:
-	@cd tests/admin/axe && npm ci --no-audit --no-fund --silent
+admin-axe: tests/admin/axe/node_modules/.package-lock.json
 
 # Mozilla's addons-linter and puppeteer-core (drives Debian's firefox-esr over WebDriver BiDi and
 # downloads no browser) for tests/firefox/: installed from the npm registry by lock file, never committed.
-firefox-deps:
-	@cd tests/firefox && npm ci --no-audit --no-fund --silent
+firefox-deps: tests/firefox/node_modules/.package-lock.json
 
 # The extension for IT (docs/deploying.md): Chrome/Edge zip, signed CRX, Firefox build and policy templates
 # in dist/. Needs POSTCHECK_PUBLIC_URL and the signing key (POSTCHECK_EXTENSION_KEY=path); the version is
