@@ -423,6 +423,8 @@ def serve(host, port, production):
         app = create_app()
     except RulePackError as exc:
         raise _rules_problem(exc) from None
+    except ValueError as exc:  # a setting: its message names it and says what would do
+        raise click.ClickException(str(exc)) from None
     click.echo(f"postcheck {__version__} serving on http://{host}:{port} (rules {app.extensions['postcheck'].rules.current.version})")
     run_simple(host, port, app, threaded=True, use_reloader=False, request_handler=_request_handler())
 

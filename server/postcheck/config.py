@@ -5,8 +5,10 @@ with a mapping (tests do). The README's settings table lists the same names.
 """
 from __future__ import annotations
 
+import importlib.util
 import os
 from pathlib import Path
+from urllib.parse import urlparse
 
 _REPO_RULES = Path(__file__).resolve().parents[2] / "policy_rules"
 
@@ -45,7 +47,7 @@ SETTINGS = {
                                                 "office behind one NAT address shares it: a post with a warning "
                                                 "sends two or three reports, so 600 covers 50 people each posting "
                                                 "four such posts a minute."),
-    "RATELIMIT_STORAGE_URL": ("memory://", str, "Where rate-limit counters live; share one (redis://...) between server processes."),
+    "RATELIMIT_STORAGE_URL": ("memory://", lambda v: _rate_limit_storage(v), "Where rate-limit counters live; share one (redis://...) between server processes."),
     # Running in production (docs/deploying.md): the server, its logs and its metrics.
     "PRODUCTION": (False, lambda v: _parse_bool(v), "Production mode: start-up refuses unsafe settings (Flask debug, no SECRET_KEY, '*' CORS). "
                                        "`postcheck serve --production` turns it on."),
@@ -94,6 +96,38 @@ SETTINGS = {
 }
 
 
+class SettingError(ValueError):
+    """A setting that parses but cannot work here; its message names the setting and the fix."""
+
+
+# The Python package each shared rate-limit store needs (limits.storage's DEPENDENCIES) and how to get it.
+# Checked while the settings are read, so `postcheck serve --production` says what is missing: left to
+# flask-limiter, a missing one stopped create_app with a traceback of limits' ConfigurationError, after
+# the database had been opened.
+_STORAGE_CLIENTS = {
+    **dict.fromkeys(("redis", "rediss", "redis+unix", "redis+sentinel", "redis+cluster"),
+                    ("redis", "pip install 'postcheck[redis]'")),
+    **dict.fromkeys(("valkey", "valkeys", "valkey+unix", "valkey+sentinel", "valkey+cluster"),
+                    ("valkey", "pip install valkey")),
+    "memcached": ("pymemcache", "pip install pymemcache"),
+    **dict.fromkeys(("mongodb", "mongodb+srv"), ("pymongo", "pip install pymongo")),
+}
+
+
+def _rate_limit_storage(value) -> str:
+    url = str(value)
+    scheme = urlparse(url).scheme  # lower-cased, as limits reads it
+    client = _STORAGE_CLIENTS.get(scheme)
+    if client and importlib.util.find_spec(client[0]) is None:
+        # Only the scheme is shown: the rest of the URL can hold the store's password.
+        raise SettingError(
+            f"setting POSTCHECK_RATELIMIT_STORAGE_URL is a {scheme}:// address, but the Python package "
+            f"`{client[0]}` that postcheck needs to reach it is not installed: run `{client[1]}` in the "
+            f"environment postcheck runs from, or set POSTCHECK_RATELIMIT_STORAGE_URL=memory:// to keep "
+            f"rate limits in each server process.")
+    return url
+
+
 def _days(value) -> int:
     days = int(value)  # "90.5" or "ninety" is a ValueError, reported with the setting's name
     if days < 0:
@@ -128,6 +162,8 @@ def load_settings(overrides=None, environ=None) -> dict:
             value = default
         try:
             settings[name] = parse(value) if value is not None else value
+        except SettingError:
+            raise
         except (TypeError, ValueError):
             raise ValueError(f"setting POSTCHECK_{name}={value!r} is not valid: {_meaning}") from None
     settings.update(overrides)  # Flask's own keys (TESTING...) pass through
