@@ -19,7 +19,7 @@ from postcheck.config import load_settings
 from postcheck.elections.live import LiveCalendar
 from postcheck.elections.seed import calendar_settings
 from postcheck.engine.reloading import RuleSource
-from postcheck.limits import limiter, storage_uri
+from postcheck.limits import keep_limits_when_the_shared_store_is_down, limiter, storage_uri
 from postcheck.retention import DailyRetention
 from postcheck.services import Services
 from postcheck.store import DatabaseFileChanged, Store, StoreUnavailable, UnstorableText
@@ -82,6 +82,8 @@ def create_app(config=None) -> Flask:
     # Said for every app: the one Limiter is shared by every app in a process, and takes its on/off
     # from the last app that set it.
     app.config.setdefault("RATELIMIT_ENABLED", True)
+    if not settings["RATELIMIT_STORAGE_URL"].startswith("memory://"):
+        keep_limits_when_the_shared_store_is_down(app)
     limiter.init_app(app)
 
     api = Api(app)

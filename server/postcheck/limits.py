@@ -2,6 +2,7 @@
 share limits through POSTCHECK_RATELIMIT_STORAGE_URL (e.g. redis://...)."""
 from __future__ import annotations
 
+import logging
 import time
 
 from flask_limiter import Limiter
@@ -9,6 +10,7 @@ from flask_limiter.util import get_remote_address
 from limits.storage import MemoryStorage
 
 limiter = Limiter(key_func=get_remote_address, headers_enabled=True)
+log = logging.getLogger(__name__)
 
 
 class SweptMemoryStorage(MemoryStorage):
@@ -49,3 +51,32 @@ def check_limit():
     cannot double its rate by switching protocol."""
     from postcheck.services import services
     return limiter.shared_limit(lambda: services().settings["CHECK_RATE_LIMIT"], scope="check")
+
+
+def keep_limits_when_the_shared_store_is_down(app) -> None:
+    """With a shared store (POSTCHECK_RATELIMIT_STORAGE_URL=redis://...), a store that stops answering
+    must not stop the checks: flask-limiter then counts in this process's memory, with the same limits
+    (not unlimited, never a 500), and goes back to the store when it answers again (it tries after 1, 2,
+    4... seconds). This says so once each way, in the log and in the metrics; never the URL, which can
+    hold a password."""
+    from postcheck.metrics import RATE_LIMIT_FALLBACKS, RATE_LIMIT_SHARED
+
+    app.config["RATELIMIT_IN_MEMORY_FALLBACK_ENABLED"] = True
+    RATE_LIMIT_SHARED.set(1)
+    state = {"shared": True}
+
+    @app.after_request
+    def _note_the_store(response):
+        # flask-limiter keeps the store's state in `_storage_dead` (tests/fleet/test_redis_limits.py
+        # notices if it is renamed: the metric would then never move).
+        shared = not limiter._storage_dead
+        if shared != state["shared"]:
+            state["shared"] = shared
+            RATE_LIMIT_SHARED.set(1 if shared else 0)
+            if shared:
+                log.info("rate limits: the shared store answers again; limits are shared again")
+            else:
+                RATE_LIMIT_FALLBACKS.inc()
+                log.warning("rate limits: the shared store does not answer; this process counts its own "
+                            "clients until it does")
+        return response

@@ -49,6 +49,12 @@ WARNINGS = Counter("postcheck_warnings", "Warnings given, per rule and category"
 # Both labels are from the server's own lists (postcheck.outcomes, PLATFORMS), checked before counting.
 OUTCOME_REPORTS = Counter("postcheck_outcome_reports", "Outcome reports counted, per outcome and platform",
                           ["outcome", "platform"])
+# A shared rate-limit store (Redis) that stops answering: each process keeps its own counts meanwhile.
+RATE_LIMIT_SHARED = Gauge("postcheck_ratelimit_shared", "1 while the shared rate-limit store answers, 0 while "
+                          "this process keeps its own counts instead (absent with memory:// storage)",
+                          multiprocess_mode="livemin")
+RATE_LIMIT_FALLBACKS = Counter("postcheck_ratelimit_fallbacks", "Times a server process lost the shared "
+                               "rate-limit store and kept its own counts")
 RULES_LOADED = Gauge("postcheck_rules_loaded", "Rules in force", multiprocess_mode="max")
 INFO = Gauge("postcheck_info", "The server's version", ["version"], multiprocess_mode="max")
 
