@@ -78,6 +78,18 @@ def hosting_server(tmp_path):
     server.stop()
 
 
+def terminate(process: subprocess.Popen, timeout: float = 30) -> None:
+    """SIGTERM, then SIGKILL if the process has not ended within `timeout` seconds."""
+    if process.poll() is not None:
+        return
+    process.terminate()
+    try:
+        process.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))

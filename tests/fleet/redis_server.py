@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.fleet.conftest import free_port
+from tests.fleet.conftest import free_port, terminate
 
 UNSKIP = "To run it: install Debian's redis-server (sudo apt-get install redis-server); its service need not run"
 
@@ -51,10 +51,5 @@ class RedisServer:
         raise AssertionError("redis-server did not answer within 10 s")
 
     def stop(self) -> None:
-        if self.process and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        if self.process:
+            terminate(self.process, timeout=10)

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import requests
 
-from tests.fleet.conftest import ROOT, free_port
+from tests.fleet.conftest import ROOT, free_port, terminate
 
 BIN = Path(sys.executable).parent / "postcheck"
 SECRET = "test-secret-0123456789abcdef0123456789"
@@ -45,10 +45,5 @@ class ServerProcess:
         raise AssertionError(f"the server was not ready within {timeout} s: {self.log.read_text()[-2000:]}")
 
     def stop(self):
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
+        terminate(self.process)
         self.handle.close()
