@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser.pages import (CARD, CARD_DISMISS, DIALOG, MARK, X_COMPOSER, X_POST, click_at, marks, posted,
-                                 type_draft, wait_for_badge, word_rects)
+from tests.browser.pages import (CARD, CARD_DISMISS, DIALOG, MARK, X_COMPOSER, X_POST, click_at, composer_text, marks,
+                                 posted, type_draft, wait_for_badge, word_rects)
 from tests.browser.test_typing import HeldChecks
 
 pytestmark = pytest.mark.browser
@@ -107,10 +107,14 @@ def test_the_dismissal_ends_when_the_words_are_typed_over_even_if_no_answer_came
     hover_and_dismiss(page, "pr!ck")
     wait_for_badge(page, "clean")
 
+    # Back into the draft, as a person would (the click on the card took the focus), then over it.
+    click_at(page, X_COMPOSER)
+    page.wait_for_function("s => document.querySelector(s).contains(document.activeElement)", arg=X_COMPOSER)
     checks.holding = True
     page.keyboard.press("Control+a")
     page.keyboard.type("what a pr!ck")
     page.wait_for_function("s => document.querySelector(s).innerText.includes('what a pr!ck')", arg=X_COMPOSER)
+    assert composer_text(page, X_COMPOSER).strip() == "what a pr!ck"  # typed over, not added to
     page.wait_for_timeout(600)  # past the pause after the last key: its check is sent, and held
     checks.release()
     page.locator(f'{MARK}[data-rule="{STRONG}"]').first.wait_for(state="attached")
