@@ -33,6 +33,7 @@ LOWER_PRIORITY = 10
 LONGEST_FIRST = (
     "tests/hardening/test_fuzz.py::test_the_api_answers_as_its_document_says",
     "tests/engine/test_windows.py::test_the_chosen_requirements_do_not_depend_on_the_hash_seed",
+    "tests/fleet/test_topology_failover.py",
     "tests/hardening/test_faults.py",
     "tests/fleet/test_two_servers.py",
     "tests/fleet/test_log_lines.py",

@@ -17,8 +17,8 @@ SECRET = "test-secret-0123456789abcdef0123456789"
 
 
 class ServerProcess:
-    def __init__(self, tmp_path: Path, name: str, **settings):
-        self.port = free_port()
+    def __init__(self, tmp_path: Path, name: str, *, port: int | None = None, **settings):
+        self.port = port or free_port()  # a given port: a server started again where it was
         self.url = f"http://127.0.0.1:{self.port}"
         self.log = tmp_path / f"{name}.log"
         env = {k: v for k, v in os.environ.items() if not k.startswith(("POSTCHECK_", "PROMETHEUS_"))}
