@@ -17,12 +17,12 @@ from postcheck.engine.pattern_gate import PatternGate
 from postcheck.engine.prefilter import combine_alternatives
 from postcheck.engine.schema import UNDERLINE, applies_when
 
-# A group that repeats something which itself repeats, e.g. (a+)+ or (\w+\s?)*: the classic shape of
-# catastrophic backtracking. Rule patterns of that shape are refused at load.
 # A reload (a comms officer's edit, or any roster change, which reloads the whole pack) compiles the
 # same ~1,000 patterns again; the regex module's own cache holds 500 and is cleared when full, so it
 # kept none of them. Compiled patterns are immutable and safe to share between packs and threads.
 _compile = functools.lru_cache(maxsize=2048)(regex.compile)
+# A group that repeats something which itself repeats, e.g. (a+)+ or (\w+\s?)*: the classic shape of
+# catastrophic backtracking. Rule patterns of that shape are refused at load.
 _NESTED_QUANTIFIER = regex.compile(r"\((?:\?:)?[^()]*(?<!\\)[+*][^()]*\)(?:[+*]|\{\d*,\})")
 
 
