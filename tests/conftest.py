@@ -16,6 +16,8 @@ RULES_DIR = ROOT / "policy_rules"
 #   whole suite once did: some write IT's policy to /etc/chromium/policies/managed, which every running
 #   Chromium reads, so no other Chromium with the extension may run meanwhile.
 # - The comms pages' browser tests share one Chromium and one server in one process.
+# - The tests of a module that starts a whole topology once for all its tests (nginx, three servers,
+#   Redis, PostgreSQL: tests/fleet) run in one process, so that the module starts it once.
 # - The longest tests start first, so that no process is left running one of them alone at the end.
 # - The tests that wait on a real browser in real time (a draft's verdict has 1.5 s before Post goes
 #   ahead without it) run at normal priority, and every other test at a lower one (nice 10): on a busy
@@ -28,12 +30,15 @@ ONE_PROCESS_EACH = {
                                     "tests/fleet/test_rollout_mode.py"),
     "chromium-on-the-comms-pages": ("tests/admin/test_browser.py",),
 }
+# Paths (or starts of paths) of modules whose tests share one module-scoped topology.
+ONE_MODULE_EACH = ("tests/fleet/test_topology_", "tests/fleet/test_rolling_restart.py")
 IN_REAL_TIME = (*(path for paths in ONE_PROCESS_EACH.values() for path in paths), "tests/firefox/")
 LOWER_PRIORITY = 10
 LONGEST_FIRST = (
     "tests/hardening/test_fuzz.py::test_the_api_answers_as_its_document_says",
     "tests/engine/test_windows.py::test_the_chosen_requirements_do_not_depend_on_the_hash_seed",
-    "tests/fleet/test_topology_failover.py",
+    "tests/fleet/test_topology_",
+    "tests/fleet/test_rolling_restart.py",
     "tests/hardening/test_faults.py",
     "tests/fleet/test_two_servers.py",
     "tests/fleet/test_log_lines.py",
@@ -42,7 +47,10 @@ LONGEST_FIRST = (
 
 
 def one_process_group(nodeid: str) -> str | None:
-    return next((group for group, paths in ONE_PROCESS_EACH.items() if nodeid.startswith(paths)), None)
+    found = next((group for group, paths in ONE_PROCESS_EACH.items() if nodeid.startswith(paths)), None)
+    if found is None and nodeid.startswith(ONE_MODULE_EACH):
+        return nodeid.split("::", 1)[0]  # the module
+    return found
 
 
 @pytest.hookimpl(optionalhook=True)  # a hook of pytest-xdist: pytest without it runs the suite in one process
