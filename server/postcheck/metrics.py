@@ -104,9 +104,10 @@ def note_warnings(warnings) -> None:
     g.warned = [(w.rule, w.category) for w in warnings]
 
 
-def note_outcome(outcome: str, platform: str) -> None:
-    """Called by the feedback view for a report it counted (both values already validated)."""
-    OUTCOME_REPORTS.labels(outcome, platform).inc()
+def note_outcome(outcome: str, platform: str, count: int = 1) -> None:
+    """Called by the feedback view for a report it counted (both values already validated); `count`: a
+    report of outcomes the extension kept while the server could not take them counts as that many."""
+    OUTCOME_REPORTS.labels(outcome, platform).inc(count)
 
 
 def _metrics_view(app: Flask):

@@ -29,10 +29,16 @@ NO_RULE_OUTCOMES = ("unchecked", *SITE_CHANGE_OUTCOMES)
 _KEY = ("rule", "category", "outcome", "platform", "account_type", "extension_version", "source")
 # Who warned: a rule, the learned model, or a rule the model agreed with.
 SOURCES = ("rules", "model", "both")
+# The most outcomes one report may stand for: the extension sends the outcomes it could not send at the
+# time as one report per kind with a count, and keeps at most this many of a kind.
+MAX_COUNT = 1000
 
 
-def record(store: Store, report: dict, day: dt.date) -> None:
-    """Adds one to the day's count for this report (a race between processes retries as an update)."""
+def record(store: Store, report: dict, day: dt.date, count: int = 1) -> None:
+    """Adds `count` to the day's count for this report (a race between processes retries as an update).
+    A comment is kept once, whatever the count: it is one person's words, not one per outcome."""
+    if not 1 <= count <= MAX_COUNT:
+        raise ValueError(f"count must be 1 to {MAX_COUNT}, not {count}")
     if report["outcome"] in NO_RULE_OUTCOMES:
         table = ExtensionCount
         key = {name: report[name] for name in ("outcome", "platform", "extension_version")}
@@ -49,9 +55,9 @@ def record(store: Store, report: dict, day: dt.date) -> None:
             with store.transaction() as session:
                 bumped = session.execute(
                     update(table).where(table.day == day, *[getattr(table, k) == v for k, v in key.items()])
-                    .values(count=table.count + 1))
+                    .values(count=table.count + count))
                 if bumped.rowcount == 0:
-                    session.add(table(day=day, count=1, **key))
+                    session.add(table(day=day, count=count, **key))
                 if report.get("comment"):
                     session.add(OutcomeComment(day=day, rule=report["rule"], category=report["category"],
                                                comment=report["comment"]))

@@ -375,3 +375,88 @@ def test_metrics_count_each_outcome_report_per_platform(api, outcome):
         assert api.post("/api/v1/feedback", json=report).status_code == 202
     assert api.post("/api/v1/feedback", json={**report, "rule": "no.such-rule"}).status_code == 422
     assert _metric(api, outcome, "facebook") == before + 2, "counted once per report the server counted"
+
+
+# ------------------------------------ outcomes the extension kept while the server could not take them (issue 19)
+# Over real HTTP: the count arrives as JSON from a socket, as the extension sends it.
+
+@pytest.fixture()
+def served_url(store_app):
+    import threading
+
+    from werkzeug.serving import make_server
+
+    server = make_server("127.0.0.1", 0, store_app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        thread.join(timeout=10)
+        server.server_close()
+
+
+def test_a_count_is_recorded_as_that_many_outcomes_and_no_count_as_one(served_url, comms, store_app):
+    import requests
+
+    def send(**changes):
+        return requests.post(f"{served_url}/api/v1/feedback", json={**REPORT, **changes}, timeout=10).status_code
+
+    assert send(count=5) == 202
+    assert send() == 202  # an extension that sends no count: one, as before
+    assert send(outcome="edited", count=1000) == 202
+    assert send(outcome="dismissed", count=3) == 202
+    assert requests.post(f"{served_url}/api/v1/feedback", json={**UNCHECKED, "count": 4}, timeout=10).status_code == 202
+    body = requests.get(f"{served_url}/api/v1/feedback/summary", headers=comms, timeout=10).json()
+    [item] = body["items"]
+    assert item["totals"] == {"shown": 6, "edited": 1000, "posted_anyway": 0, "reported_wrong": 0, "silent": 0,
+                              "dismissed": 3}
+    assert body["unchecked"]["total"] == 4
+    with store_app.extensions["postcheck"].store.transaction() as session:
+        # One row per day and kind, whatever the count: the count is added, not a row per outcome.
+        assert sorted((r.outcome, r.count) for r in session.scalars(select(OutcomeCount))) == \
+            [("edited", 1000), ("shown", 6)]
+
+
+def test_a_counted_report_wrong_keeps_its_comment_once(served_url, comms):
+    import requests
+
+    report = {**REPORT, "outcome": "reported_wrong", "comment": "a band name", "count": 3}
+    assert requests.post(f"{served_url}/api/v1/feedback", json=report, timeout=10).status_code == 202
+    body = requests.get(f"{served_url}/api/v1/feedback/summary", headers=comms, timeout=10).json()
+    assert body["items"][0]["totals"]["reported_wrong"] == 3
+    assert [c["comment"] for c in body["comments"]] == ["a band name"]
+
+
+@pytest.mark.parametrize("count", [0, -1, 1001, 10 ** 30, 2.5, 1.0, "3", True, None, [2], {"n": 2}])
+def test_a_count_that_is_not_a_whole_number_from_1_to_1000_is_422_and_counts_nothing(served_url, store_app, count):
+    import requests
+
+    response = requests.post(f"{served_url}/api/v1/feedback", json={**REPORT, "count": count}, timeout=10)
+    assert response.status_code == 422, response.text
+    assert "count" in response.json()["errors"]["json"]
+    with store_app.extensions["postcheck"].store.transaction() as session:
+        assert session.scalars(select(OutcomeCount)).all() == []
+
+
+def test_metrics_count_outcomes_not_reports(api):
+    before = _metric(api, "dismissed", "twitter")
+    assert post(api, outcome="dismissed", count=7).status_code == 202
+    assert _metric(api, "dismissed", "twitter") == before + 7
+
+
+def test_record_refuses_a_count_out_of_range(store_app):
+    from postcheck.outcomes import record
+    with pytest.raises(ValueError):
+        record(store_app.extensions["postcheck"].store, REPORT, dt.date(2026, 12, 6), 0)
+
+
+def test_the_document_states_the_count(api):
+    document = api.get("/api/v1/openapi.json").get_json()
+    body = document["paths"]["/api/v1/feedback"]["post"]["requestBody"]["content"]["application/json"]["schema"]
+    schema = document["components"]["schemas"][body["$ref"].split("/")[-1]] if "$ref" in body else body
+    count = schema["properties"]["count"]
+    assert (count["type"], count["minimum"], count["maximum"], count["default"]) == ("integer", 1, 1000, 1)
+    assert "count" not in schema["required"]
+    assert "could not send" in count["description"]

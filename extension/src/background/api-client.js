@@ -55,12 +55,17 @@
     }
   }
 
-  async function sendFeedback(report, settings, fetchImpl = fetch) {
+  /** {sent, status, retryAfter, reason}: whether the server took the report, and if not, what it said
+   *  (status and Retry-After) or why it said nothing (reason "network" or "timeout"), so that the caller
+   *  can keep a report worth trying again (unsent-outcomes.js). Never throws: reports are best effort,
+   *  and one that fails must never get in the person's way. */
+  async function sendFeedback(report, settings, fetchImpl = fetch, timeoutMs = CHECK_TIMEOUT_MS) {
     try {
-      const response = await postJson(fetchImpl, `${settings.serverUrl}/api/v1/feedback`, report, CHECK_TIMEOUT_MS);
-      return response.ok;
-    } catch (_) {
-      return false; // reports are best effort; a lost one must never get in the person's way
+      const response = await postJson(fetchImpl, `${settings.serverUrl}/api/v1/feedback`, report, timeoutMs);
+      const retryAfter = response.headers && typeof response.headers.get === "function" ? response.headers.get("Retry-After") || null : null;
+      return { sent: response.ok, status: response.status, retryAfter, reason: null };
+    } catch (error) {
+      return { sent: false, status: null, retryAfter: null, reason: error && error.name === "AbortError" ? "timeout" : "network" };
     }
   }
 

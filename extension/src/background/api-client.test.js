@@ -53,9 +53,19 @@ test("server errors, bad answers, network failures and timeouts all mean unavail
 });
 
 test("feedback is posted as given and a failure is swallowed", async () => {
-  const fetch = fakeFetch(() => json(201, {}));
-  assert.equal(await sendFeedback({ rule: "r", outcome: "shown" }, settings, fetch.impl), true);
+  const fetch = fakeFetch(() => json(202, {}));
+  assert.equal((await sendFeedback({ rule: "r", outcome: "shown" }, settings, fetch.impl)).sent, true);
   assert.equal(fetch.calls[0].url, "http://127.0.0.1:1/api/v1/feedback");
   assert.deepEqual(fetch.calls[0].body, { rule: "r", outcome: "shown" });
-  assert.equal(await sendFeedback({}, settings, async () => { throw new Error("down"); }), false);
+  assert.deepEqual(await sendFeedback({}, settings, async () => { throw new TypeError("Failed to fetch"); }),
+    { sent: false, status: null, retryAfter: null, reason: "network" });
+});
+
+test("a refused report says the status and Retry-After, and a report with no answer says why", async () => {
+  const busy = async () => ({ ok: false, status: 503, headers: new Map([["Retry-After", "30"]]) });
+  assert.deepEqual(await sendFeedback({}, settings, busy), { sent: false, status: 503, retryAfter: "30", reason: null });
+  const wrong = async () => ({ ok: false, status: 422, headers: new Map() });
+  assert.deepEqual(await sendFeedback({}, settings, wrong), { sent: false, status: 422, retryAfter: null, reason: null });
+  const hang = (url, init) => new Promise((_, reject) => init.signal.addEventListener("abort", () => reject(Object.assign(new Error("aborted"), { name: "AbortError" }))));
+  assert.equal((await sendFeedback({}, settings, hang, 20)).reason, "timeout");
 });

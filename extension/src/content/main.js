@@ -258,7 +258,11 @@
     queuePlace();
   }).observe(document.documentElement, { childList: true, subtree: true });
 
-  chrome.storage.onChanged.addListener(() => loadSettings());
+  // Only a settings key: the service worker also keeps unsent outcome counts in storage, and each of its
+  // writes would otherwise make every open tab ask for its settings again.
+  chrome.storage.onChanged.addListener((changes) => {
+    if (Object.keys(changes).some((key) => P.KEYS.includes(key))) loadSettings();
+  });
   loadSettings();
   queueScan();
 })();

@@ -34,7 +34,9 @@
     };
     // Sent only when the check answer said which kind of account it judged; otherwise the server decides.
     if (ACCOUNT_TYPES.includes(accountType)) report.account_type = accountType;
-    // Only a "this warning is wrong" report carries words, and only the person's own comment on it.
+    // Only a "this warning is wrong" report carries words, and only the person's own comment on it. They
+    // go with the report when it is sent, or nowhere: a report the server cannot take at the time is kept
+    // for later as a count without them (background/unsent-outcomes.js), so no words wait in storage.
     if (outcome === "reported_wrong" && typeof comment === "string" && comment.trim()) {
       report.comment = comment.trim().slice(0, MAX_COMMENT);
     }

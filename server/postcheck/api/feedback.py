@@ -18,7 +18,7 @@ from postcheck.elections.dates import FIRST_YEAR, LAST_YEAR
 from postcheck.engine.schema import CATEGORIES
 from postcheck.limits import limiter
 from postcheck.metrics import note_outcome
-from postcheck.outcomes import NO_RULE_OUTCOMES, OUTCOMES, SOURCES, record, summary
+from postcheck.outcomes import MAX_COUNT, NO_RULE_OUTCOMES, OUTCOMES, SOURCES, record, summary
 from postcheck.services import services
 
 blp = Blueprint("feedback", __name__, url_prefix="/api/v1",
@@ -57,6 +57,13 @@ class FeedbackSchema(Schema):
     comment = FreeText(validate=validate.Length(max=280), metadata={"description": (
         "With reported_wrong: why the warning is wrong, in a few words. With any other outcome it is "
         "dropped unread.")})
+    # strict: "3" and 3.0 are refused, not read as 3 (marshmallow refuses true/false in any number field).
+    count = fields.Integer(strict=True, load_default=1, validate=validate.Range(min=1, max=MAX_COUNT), metadata={
+        "description": (
+            f"How many times this same outcome happened: 1 to {MAX_COUNT}, default 1. The extension keeps "
+            "the outcomes it could not send (the server answered 503 or 429, or did not answer) as counts "
+            "per distinct report, without comments, and sends each later as one report with its count. "
+            "Recorded as that many outcomes on the day the report arrives.")})
 
     @validates_schema
     def _a_rule_unless_unchecked(self, data, **kwargs):
@@ -110,12 +117,15 @@ def report_outcome(report):
     went out with no verdict is reported once, as outcome `unchecked` with no rule and no category;
     only the platform and the extension version are kept with it. So are `no_composer` (at most once
     per page view) and `submit_missed` (at most once per page): signs that the site changed.
+
+    A report with `count` N stands for N alike (the extension's outcomes kept while the server could not
+    take them); a report without it counts once, as every report did before `count` was added.
     """
     svc = services()
     today = dt.datetime.now(dt.timezone.utc).date()
     if report["outcome"] in NO_RULE_OUTCOMES:
-        record(svc.store, report, today)
-        note_outcome(report["outcome"], report["platform"])
+        record(svc.store, report, today, report["count"])
+        note_outcome(report["outcome"], report["platform"], report["count"])
         return _counted()
     category = svc.rules.current.category_of(report["rule"])
     if category is None:
@@ -124,8 +134,9 @@ def report_outcome(report):
         abort(422, description=f"Rule {report['rule']} is in category {category}, not {report['category']}.")
     if (report["source"] == "model") != report["rule"].startswith("model."):
         abort(422, description="source 'model' goes with a learned warning's rule (model.<category>) and only with it.")
-    record(svc.store, report, today)
-    note_outcome(report["outcome"], report["platform"])
+    record(svc.store, report, today, report["count"])
+    # The metric counts outcomes, as the summary does: a kept count of N is N of them, not one report.
+    note_outcome(report["outcome"], report["platform"], report["count"])
     return _counted()
 
 
