@@ -33,22 +33,38 @@ class RedisServer:
         self.port = free_port()
         self.url = f"redis://127.0.0.1:{self.port}/0"
         self.process: subprocess.Popen | None = None
+        self.started = False
 
     def start(self) -> "RedisServer":
+        """Started (again, after stop(), on the same port). A first start whose port was taken between
+        free_port() and redis-server's bind tries another: a PONG from someone else's Redis, which may
+        stop at any time, is never taken for this one's."""
+        for _attempt in range(5):
+            if self._started_here():
+                return self
+            if self.started:
+                break  # a restart must keep its port: the servers' settings name it
+            self.port = free_port()
+            self.url = f"redis://127.0.0.1:{self.port}/0"
+        raise AssertionError(f"redis-server did not start on port {self.port} (exit code {self.process.poll()})")
+
+    def _started_here(self) -> bool:
         self.process = subprocess.Popen(
             [self.program, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
              "--dir", str(self.folder), "--protected-mode", "yes"],
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         deadline = time.monotonic() + 10
-        while time.monotonic() < deadline:
+        while time.monotonic() < deadline and self.process.poll() is None:
             try:
                 with socket.create_connection(("127.0.0.1", self.port), timeout=0.5) as conn:
                     conn.sendall(b"PING\r\n")
-                    if conn.recv(16).startswith(b"+PONG"):
-                        return self
+                    if conn.recv(16).startswith(b"+PONG") and self.process.poll() is None:
+                        self.started = True
+                        return True
             except OSError:
                 time.sleep(0.05)
-        raise AssertionError("redis-server did not answer within 10 s")
+        terminate(self.process, timeout=10)
+        return False
 
     def stop(self) -> None:
         if self.process:
