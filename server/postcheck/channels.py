@@ -190,15 +190,23 @@ class LiveChannels:
             try:
                 with self.store.transaction() as session:
                     version = session.scalar(select(StoreState.channels_version).where(StoreState.id == 1))
-                    if version == self._seen and not force:
-                        return True
-                    handles = tuple(session.scalars(select(CouncilChannel.handle).order_by(CouncilChannel.handle_key)))
+                    unchanged = version == self._seen and not force
+                    if not unchanged:
+                        handles = tuple(session.scalars(select(CouncilChannel.handle)
+                                                        .order_by(CouncilChannel.handle_key)))
             except (StoreUnavailable, SQLAlchemyError) as exc:
-                # Checks go on with the handles they had; the next poll that succeeds recovers.
+                # Checks go on with the handles they had; the next poll that succeeds recovers. Said once
+                # per outage, not at every poll (each process polls every few seconds).
+                if self.last_error is None:
+                    log.error("council channels could not be read, checks use the last loaded list: %s",
+                              type(exc).__name__)
                 self.last_error = type(exc).__name__
-                log.error("council channels could not be read, checks use the last loaded list: %s", self.last_error)
                 return False
-            self.handles, self._seen, self.last_error = handles, version, None
+            if self.last_error is not None:
+                log.info("council channels readable again")
+                self.last_error = None
+            if not unchanged:
+                self.handles, self._seen = handles, version
             return True
 
     def watch(self, interval: float) -> None:

@@ -69,10 +69,16 @@ def csrf_refused(exc):
                        "Go back, reload the page and try again.")
 
 
+# Seconds a client is asked to wait before trying again while the database cannot be reached: the same
+# as the JSON API's 503 (app._store_unavailable), so a page and a script back off alike.
+RETRY_AFTER_SECONDS = 30
+
+
 @bp.errorhandler(StoreUnavailable)
 def store_unavailable(exc):
-    return _error_page(503, "The database cannot be reached",
-                       "Nothing was changed. Try again in a minute; checks go on using the last loaded calendar.")
+    body, status = _error_page(503, "The database cannot be reached", "Nothing was changed. Try again in a minute; "
+                               "checks go on using the last loaded calendar.")
+    return body, status, {"Retry-After": str(RETRY_AFTER_SECONDS)}
 
 
 @bp.errorhandler(UnstorableText)
