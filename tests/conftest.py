@@ -30,8 +30,8 @@ ONE_PROCESS_EACH = {
                                     "tests/fleet/test_rollout_mode.py"),
     "chromium-on-the-comms-pages": ("tests/admin/test_browser.py",),
 }
-# Paths (or starts of paths) of modules whose tests share one module-scoped topology.
-ONE_MODULE_EACH = ("tests/fleet/test_topology_", "tests/fleet/test_rolling_restart.py")
+# Paths (or starts of paths) of modules whose tests share one module-scoped topology (or server).
+ONE_MODULE_EACH = ("tests/fleet/test_topology_", "tests/fleet/test_rolling_restart.py", "tests/fleet/test_wrk.py")
 IN_REAL_TIME = (*(path for paths in ONE_PROCESS_EACH.values() for path in paths), "tests/firefox/")
 LOWER_PRIORITY = 10
 LONGEST_FIRST = (
