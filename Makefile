@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8080
 
-.PHONY: run test test-python test-js browser-fixtures admin-axe firefox-deps rules-test score clean package
+.PHONY: run test test-python test-js browser-fixtures admin-axe firefox-deps rules-test score clean package fleet
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -56,6 +56,12 @@ firefox-deps: tests/firefox/node_modules/.package-lock.json
 # postcheck.__version__.
 package: $(STAMP)
 	$(BIN)/python tools/package_extension.py
+
+# Several servers as one service on this machine (docs/deploying.md, "Several servers"): a throwaway
+# PostgreSQL and Redis, INSTANCES production servers and nginx in front; Ctrl-C stops them all.
+INSTANCES ?= 3
+fleet: $(STAMP)
+	$(BIN)/python tools/fleet.py --instances $(INSTANCES)
 
 rules-test: $(STAMP)
 	$(BIN)/postcheck rules test
