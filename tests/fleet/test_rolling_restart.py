@@ -15,7 +15,7 @@ import pytest
 
 from tests.fleet.topology import (Topology, Writes, connections_to, create_token, metric, reports_stored,
                                   wait_until_compiled)
-from tests.fleet.wrk import Load
+from tests.fleet.wrk import PEAK_FORM, PEAK_JSON, Load
 from tests.store.backends import fresh_postgres_database
 
 pytestmark = [pytest.mark.postgres, pytest.mark.filterwarnings("ignore::urllib3.exceptions.InsecureRequestWarning")]
@@ -43,9 +43,9 @@ def test_a_rolling_restart_under_load_fails_no_check_and_no_write(tmp_path):
         # connections they kept once they have answered on them, and wrk, which never retries, would count
         # the next request it had already sent on one as an error although no server ever saw it
         # (tests/fleet/wrk.py; browsers retry such a request, and over HTTP/2 nginx says GOAWAY first).
-        with Load(topology.url, seconds=LOAD_SECONDS, connections=6, keepalive=False) as checks, \
+        with Load(topology.url, seconds=LOAD_SECONDS, connections=6, keepalive=False, rate=PEAK_JSON) as checks, \
                 Load(topology.url, seconds=LOAD_SECONDS, connections=2, path="/v2/check", form=True,
-                     keepalive=False) as forms:
+                     keepalive=False, rate=PEAK_FORM) as forms:
             checks.start()
             forms.start()
             writes = Writes(topology.url).start()

@@ -25,7 +25,7 @@ from postcheck.auth import create_token
 from postcheck.store import Store
 from tests.fleet.postgres_server import PostgresServer
 from tests.fleet.topology import Topology
-from tests.fleet.wrk import Load, LoadResult
+from tests.fleet.wrk import PEAK_FORM, PEAK_JSON, Load, LoadResult
 
 # nginx's certificate is made for the test and self-signed: the requests to it do not verify it.
 pytestmark = [pytest.mark.postgres, pytest.mark.filterwarnings("ignore::urllib3.exceptions.InsecureRequestWarning")]
@@ -175,8 +175,9 @@ class Scenario:
     # -- the phases ----------------------------------------------------------------------------------
     def loads(self, phase: str) -> list[Load]:
         seconds = PHASE_SECONDS[phase]
-        return [Load(self.topology.url, seconds=seconds, connections=6, label=f"{phase} /api/v1/check").start(),
-                Load(self.topology.url, seconds=seconds, connections=3, path="/v2/check", form=True,
+        return [Load(self.topology.url, seconds=seconds, connections=6, rate=PEAK_JSON,
+                     label=f"{phase} /api/v1/check").start(),
+                Load(self.topology.url, seconds=seconds, connections=3, path="/v2/check", form=True, rate=PEAK_FORM,
                      label=f"{phase} /v2/check").start()]
 
     def run(self) -> Recorded:

@@ -17,7 +17,7 @@ import pytest
 from tests.fleet.redis_server import RedisServer
 from tests.fleet.topology import Topology, Writes, create_token, metric, reports_stored, \
     unverified_session, wait_until_compiled
-from tests.fleet.wrk import Load, LoadResult
+from tests.fleet.wrk import PEAK_FORM, PEAK_JSON, Load, LoadResult
 from tests.store.backends import fresh_postgres_database
 
 # nginx's certificate is made for the test and self-signed: the requests to it do not verify it.
@@ -49,8 +49,8 @@ class Checks:
     and ended by finish(), so a phase lasts as long as the fault it accompanies."""
 
     def __init__(self, url: str, seconds: float = 120):
-        self.loads = [Load(url, seconds=seconds, connections=4),
-                      Load(url, seconds=seconds, connections=2, path="/v2/check", form=True)]
+        self.loads = [Load(url, seconds=seconds, connections=4, rate=PEAK_JSON),
+                      Load(url, seconds=seconds, connections=2, path="/v2/check", form=True, rate=PEAK_FORM)]
 
     def start(self) -> "Checks":
         for load in self.loads:

@@ -72,3 +72,15 @@ def test_a_load_stopped_early_leaves_nothing_running(limited_server):
 def test_output_without_figures_is_an_error():
     with pytest.raises(AssertionError, match="wrk printed no figures"):
         parse_output("unable to connect to 127.0.0.1:1 Connection refused\n")
+
+
+def test_a_paced_load_sends_at_most_its_rate(limited_server):
+    # Counted, not timed: a busy machine can only send fewer. Each connection waits connections/rate
+    # seconds after each answer (the limited server's 429s are answers too), so 2 s at 20 a second is at
+    # most 40, and one more per connection for the first request.
+    paced = run_wrk(limited_server.url, 2, connections=2, rate=20)
+    flat = run_wrk(limited_server.url, 1, connections=2)
+    assert 1 <= paced.requests <= 42, str(paced)
+    assert flat.requests > 2 * paced.requests, f"{flat} against {paced}"
+    with pytest.raises(ValueError):
+        Load(limited_server.url, seconds=1, rate=0)

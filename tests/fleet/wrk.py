@@ -32,6 +32,12 @@ DRAFT = ("Thank you to everyone who came to the Wood Green market this morning. 
          "Saturday from nine until two, with fresh bread, local honey and a new stand for children's books.")
 LANGUAGE = "en-GB"
 
+# Checks a second at a council of 4,000 staff's busiest: the fleet tests' load, split between the two
+# check APIs (PEAK_JSON + PEAK_FORM). Correctness under a real council's load, not the most a 2-core
+# machine can answer (bench/fleet.py measures that), and it leaves the CPU to the rest of the suite.
+COUNCIL_PEAK = 200
+PEAK_JSON, PEAK_FORM = 150, 50
+
 # Each wrk thread runs its own Lua state: `response` counts into that thread's globals, `done` (in the
 # main state, after the threads end) reads each thread's counts through the handles `setup` kept, and
 # prints one line per figure for Load to read. Latency figures are in microseconds.
@@ -40,6 +46,7 @@ wrk.method = "POST"
 wrk.body = {body}
 wrk.headers["Content-Type"] = {content_type}
 {connection}
+{pacing}
 
 local threads = {{}}
 setup = function(thread)
@@ -147,12 +154,17 @@ def parse_output(output: str, label: str = "") -> LoadResult:
 
 class Load:
     def __init__(self, url: str, *, seconds: float, connections: int = 8, threads: int = 1,
-                 path: str = "/api/v1/check", form: bool = False, label: str = "", keepalive: bool = True):
+                 path: str = "/api/v1/check", form: bool = False, label: str = "", keepalive: bool = True,
+                 rate: float | None = None):
         """`url`: nginx's HTTPS URL (wrk does not verify certificates) or a server's own http:// URL.
         `keepalive=False`: every request on a new connection (`Connection: close`), for a test that
         reloads nginx: a reloaded nginx's old workers close each kept connection after its answer, and
         wrk, which never retries, counts the request it had just sent on it as a read error although
-        it never reached a server."""
+        it never reached a server.
+        `rate`: at most that many requests a second in all (each connection waits connections/rate
+        seconds after each answer, wrk's `delay()`), a steady stream such as a council's peak, which
+        leaves the CPU to the servers and the rest of the suite; None: as fast as the servers answer
+        (the benchmark's throughput)."""
         self.program = wrk_or_skip()
         self.url = url.rstrip("/") + path
         self.seconds = seconds
@@ -161,8 +173,11 @@ class Load:
         self.label = label or path
         body, content_type = request_body(form)
         connection = "" if keepalive else 'wrk.headers["Connection"] = "close"'
+        if rate is not None and rate <= 0:
+            raise ValueError("rate must be above 0 requests a second, or None for as fast as it goes")
+        pacing = "" if rate is None else f"delay = function() return {self.connections * 1000 / rate:.3f} end"
         self.script_text = _SCRIPT.format(body=_lua_string(body), content_type=_lua_string(content_type),
-                                          connection=connection)
+                                          connection=connection, pacing=pacing)
         self.folder: Path | None = None
         self.process: subprocess.Popen | None = None
 
