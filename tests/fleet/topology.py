@@ -137,8 +137,17 @@ class Topology:
     def close(self) -> None:
         if self.nginx is not None:
             terminate(self.nginx, timeout=10)
+        # All told to stop before any is waited for: a server stopped soon after its start first finishes
+        # compiling its pattern gate (seconds, more on a busy machine), and one after another those add up.
+        trees = {id(instance): process_tree(instance.process.pid) if instance.process.poll() is None else []
+                 for instance in self.instances}
         for instance in self.instances:
-            self._end(instance)
+            _signal_all(trees[id(instance)], signal.SIGCONT)
+            if instance.process.poll() is None:
+                instance.process.terminate()
+        for instance in self.instances:
+            instance.stop()  # waits for it (SIGKILL after 30 s)
+            _signal_all(trees[id(instance)], signal.SIGKILL)  # a worker its killed master left behind
 
     def _end(self, instance: ServerProcess) -> None:
         # A frozen server would never act on SIGTERM; a killed master may have left a worker behind.
