@@ -19,6 +19,7 @@ import shutil
 import signal
 import sys
 import tempfile
+import time
 from contextlib import ExitStack
 from pathlib import Path
 
@@ -34,13 +35,24 @@ from tests.fleet.redis_server import RedisServer  # noqa: E402
 from tests.fleet.topology import Topology, create_token  # noqa: E402
 
 
+_began = time.monotonic()
+
+
+def said(what: str) -> None:
+    """Progress while stopping: a server still compiling its rules takes seconds to stop."""
+    print(f"{what} ({time.monotonic() - _began:.1f} s)", flush=True)
+
+
 def start(stack: ExitStack, folder: Path, instances: int) -> Topology:
+    stack.callback(said, "PostgreSQL stopped")  # said after it has stopped (the stack unwinds in reverse)
     postgres = stack.enter_context(PostgresServer(folder / "postgres"))
     print(f"PostgreSQL   127.0.0.1:{postgres.port}", flush=True)
     redis = RedisServer(folder).start()
+    stack.callback(said, "Redis stopped")
     stack.callback(redis.stop)
     print(f"Redis        127.0.0.1:{redis.port}", flush=True)
     # The settings docs/deploying.md says every instance must share, and the proxy trust its example uses.
+    stack.callback(said, "nginx and the servers stopped")
     topology = stack.enter_context(Topology(folder, instances, database_url=postgres.url,
                                             RATELIMIT_STORAGE_URL=redis.url, TRUSTED_PROXY_HOPS=1,
                                             TRUSTED_PROXIES="127.0.0.1"))
@@ -81,11 +93,16 @@ def main(argv: list[str] | None = None) -> int:
             signal.pause()
         except KeyboardInterrupt:
             pass
-        print("Stopping...", flush=True)  # on leaving the block: nginx, the servers, Redis, PostgreSQL
+        global _began
+        _began = time.monotonic()
+        print("Stopping nginx, the servers, Redis and PostgreSQL...", flush=True)  # on leaving the block
     return 0
 
 
 if __name__ == "__main__":
-    # SIGTERM (systemd, kill) stops everything as Ctrl-C does, rather than leaving the servers behind.
+    # SIGTERM (systemd, kill) stops everything as Ctrl-C does, rather than leaving the servers behind; and
+    # Ctrl-C always does, even when whatever started this script had told its children to ignore SIGINT
+    # (an ignored signal stays ignored across exec, and Python then installs no handler of its own).
     signal.signal(signal.SIGTERM, signal.default_int_handler)
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     sys.exit(main())

@@ -31,7 +31,9 @@ class ServerProcess:
         self.process = subprocess.Popen([str(BIN), "serve", "--production", "--port", str(self.port)], env=env,
                                         stdout=self.handle, stderr=subprocess.STDOUT, cwd=tmp_path)
 
-    def wait_ready(self, timeout: float = 30) -> "ServerProcess":
+    # A server that fails to start exits and is reported at once; the long wait is for a busy machine (the
+    # whole suite on 2 cores), where a first start on a fresh database has taken over 30 s.
+    def wait_ready(self, timeout: float = 120) -> "ServerProcess":
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
