@@ -17,7 +17,7 @@ import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import pytest
+from tests.fleet.programs import missing
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "deploy" / "nginx.conf.example"
@@ -25,18 +25,12 @@ UNSKIP = ("To run it: install Debian's nginx (sudo apt-get install nginx); its s
           "tests run the nginx program on a config of their own")
 
 
-def _missing(what: str):
-    if os.environ.get("CI"):
-        pytest.fail(f"CI is set but {what}")
-    pytest.skip(f"{what}. {UNSKIP}")
-
-
 def nginx_or_skip() -> str:
     """The nginx program: skips the test without one, and fails it under CI, as the PostgreSQL tests do."""
     # /usr/sbin is not on every user's PATH, and Debian's nginx lives there.
     found = shutil.which("nginx") or shutil.which("nginx", path="/usr/sbin:/usr/local/sbin")
     if not found:
-        _missing("nginx is not installed")
+        missing("nginx is not installed", UNSKIP)
     return found
 
 
@@ -48,7 +42,7 @@ def nginx_version(nginx: str) -> tuple[int, ...]:
 def make_certificate(folder: Path) -> tuple[Path, Path]:
     """A self-signed certificate for localhost, valid for a day: (certificate, key)."""
     if not shutil.which("openssl"):
-        _missing("openssl is not installed (sudo apt-get install openssl)")
+        missing("openssl is not installed (sudo apt-get install openssl)", UNSKIP)
     cert, key = folder / "localhost.pem", folder / "localhost.key"
     subprocess.run(["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
                     "-days", "1", "-subj", "/CN=localhost", "-keyout", str(key), "-out", str(cert)],

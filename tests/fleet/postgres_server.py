@@ -14,18 +14,11 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-import pytest
-
 from tests.fleet.conftest import free_port
+from tests.fleet.programs import missing
 
 UNSKIP = ("To run it: install Debian's PostgreSQL (sudo apt-get install postgresql); its service need not run. "
           "As root, the package's postgres user runs the test server")
-
-
-def _skip_or_fail(why: str):
-    if os.environ.get("CI"):
-        pytest.fail(f"CI is set but this test's PostgreSQL cannot run: {why}")
-    pytest.skip(f"{why}. {UNSKIP}")
 
 
 def postgres_programs_or_skip() -> Path:
@@ -33,7 +26,7 @@ def postgres_programs_or_skip() -> Path:
     folders = sorted(Path("/usr/lib/postgresql").glob("*/bin"), key=lambda p: int(p.parent.name)
                      if p.parent.name.isdigit() else 0)
     if not folders or not (folders[-1] / "pg_ctl").exists():
-        _skip_or_fail("PostgreSQL's programs are not installed (no /usr/lib/postgresql/*/bin/pg_ctl)")
+        missing("PostgreSQL's programs are not installed (no /usr/lib/postgresql/*/bin/pg_ctl)", UNSKIP)
     return folders[-1]
 
 
@@ -48,7 +41,7 @@ class PostgresServer:
                 import pwd
                 self.owner = pwd.getpwnam("postgres")
             except KeyError:
-                _skip_or_fail("running as root and there is no postgres user to run PostgreSQL as")
+                missing("running as root and there is no postgres user to run PostgreSQL as", UNSKIP)
             self.home = Path(tempfile.mkdtemp(prefix="postcheck-pg-"))
             os.chown(self.home, self.owner.pw_uid, self.owner.pw_gid)
         else:

@@ -3,16 +3,14 @@ snapshot, no append-only file, its files in the test's folder. It can be stopped
 the same port, as a Redis that goes down and comes back."""
 from __future__ import annotations
 
-import os
 import shutil
 import socket
 import subprocess
 import time
 from pathlib import Path
 
-import pytest
-
 from tests.fleet.conftest import free_port, terminate
+from tests.fleet.programs import missing
 
 UNSKIP = "To run it: install Debian's redis-server (sudo apt-get install redis-server); its service need not run"
 
@@ -20,9 +18,7 @@ UNSKIP = "To run it: install Debian's redis-server (sudo apt-get install redis-s
 def redis_server_or_skip() -> str:
     found = shutil.which("redis-server")
     if not found:
-        if os.environ.get("CI"):
-            pytest.fail("CI is set but redis-server is not installed")
-        pytest.skip(f"redis-server is not installed. {UNSKIP}")
+        missing("redis-server is not installed", UNSKIP)
     return found
 
 

@@ -13,7 +13,6 @@ A Load is also a context manager: leaving the block stops a wrk still running (a
 from __future__ import annotations
 
 import json
-import os
 import re
 import shutil
 import signal
@@ -23,7 +22,7 @@ import urllib.parse
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import pytest
+from tests.fleet.programs import missing
 
 UNSKIP = "To run it: install Debian's wrk (sudo apt-get install wrk)"
 
@@ -85,9 +84,7 @@ def wrk_or_skip() -> str:
     """The wrk program: skips the test without one, and fails it under CI."""
     found = shutil.which("wrk")
     if not found:
-        if os.environ.get("CI"):
-            pytest.fail("CI is set but wrk is not installed")
-        pytest.skip(f"wrk is not installed. {UNSKIP}")
+        missing("wrk is not installed", UNSKIP)
     return found
 
 
