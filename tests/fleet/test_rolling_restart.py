@@ -14,7 +14,7 @@ import time
 import pytest
 
 from tests.fleet.topology import (Topology, Writes, connections_to, create_token, metric, reports_stored,
-                                  wait_until_compiled)
+                                  wait_until, wait_until_compiled)
 from tests.fleet.wrk import PEAK_FORM, PEAK_JSON, Load
 from tests.store.backends import fresh_postgres_database
 
@@ -23,13 +23,6 @@ pytestmark = [pytest.mark.postgres, pytest.mark.filterwarnings("ignore::urllib3.
 # wrk runs until the rollout is done and AFTER_SECONDS more (Load.finish()); LOAD_SECONDS only bounds it.
 LOAD_SECONDS = 120
 AFTER_SECONDS = 2
-
-
-def wait_until(condition, timeout: float, what: str) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        assert time.monotonic() < deadline, what
-        time.sleep(0.05)
 
 
 def test_a_rolling_restart_under_load_fails_no_check_and_no_write(tmp_path):

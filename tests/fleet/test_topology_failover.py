@@ -14,7 +14,7 @@ import pytest
 import requests
 
 from tests.fleet.servers import BIN
-from tests.fleet.topology import Topology
+from tests.fleet.topology import Topology, wait_until
 from tests.store.backends import fresh_postgres_database
 
 # nginx's certificate is made for the test and self-signed: the requests to it do not verify it.
@@ -71,13 +71,6 @@ def stream_is_waiting(stream, quiet: float = 0.5) -> bool:
     done = sum(future.done() for future in stream)
     time.sleep(quiet)
     return done == sum(future.done() for future in stream) < len(stream)
-
-
-def wait_until(condition, timeout: float, what: str) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        assert time.monotonic() < deadline, what
-        time.sleep(0.05)
 
 
 def test_a_server_killed_under_a_stream_of_checks_fails_no_check_and_no_write_twice(tmp_path, shared_database):

@@ -16,7 +16,7 @@ import pytest
 
 from tests.fleet.redis_server import RedisServer
 from tests.fleet.topology import Topology, Writes, create_token, metric, reports_stored, \
-    unverified_session, wait_until_compiled
+    unverified_session, wait_until, wait_until_compiled
 from tests.fleet.wrk import PEAK_FORM, PEAK_JSON, Load, LoadResult
 from tests.store.backends import fresh_postgres_database
 
@@ -103,13 +103,6 @@ def requests_in_flight(error_log: Path, start: int, port: int) -> Counter:
     return found
 
 
-def wait_until(condition, timeout: float, what: str) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        assert time.monotonic() < deadline, what
-        time.sleep(0.1)
-
-
 def test_a_server_killed_under_load_fails_no_check(faulty):
     topology, _redis = faulty
     if topology.settings["CHECK_RATE_LIMIT"] != UNLIMITED:  # the Redis test ran first
@@ -140,7 +133,7 @@ def test_a_server_killed_under_load_fails_no_check(faulty):
         assert sender.post(f"{topology.url}/api/v1/check", json=DRAFT, timeout=30).status_code == 200
         return (metric(restarted.url, "postcheck_checks_total") or 0) > 0
 
-    wait_until(restarted_gets_checks, 30, "the restarted server got no checks through nginx within 30 s")
+    wait_until(restarted_gets_checks, 30, "the restarted server got no checks through nginx within 30 s", pause=0.1)
     wait_until_compiled([restarted])
     phases["after"] = run_checks(topology.url)
     sent = sum(len(w.answers) for w in writers)
@@ -195,7 +188,7 @@ def test_redis_stopped_under_load_keeps_checks_going_with_limits_per_process(fau
             assert sender.post(f"{topology.url}/api/v1/check", json=DRAFT, timeout=30).status_code in (200, 429)
         return all(metric(instance.url, "postcheck_ratelimit_shared") == 1 for instance in topology.instances)
 
-    wait_until(all_shared_again, 40, "the servers did not go back to Redis within 40 s")
+    wait_until(all_shared_again, 40, "the servers did not go back to Redis within 40 s", pause=0.1)
     back_after = time.monotonic() - started
     phases["after"] = run_checks(topology.url)
     report(f"Redis stopped under wrk, limit {LOW_LIMIT} checks/s per client (both APIs):", phases,

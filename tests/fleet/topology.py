@@ -250,6 +250,14 @@ def create_token(instance: ServerProcess, role: str = "comms", name: str = "Flee
     return {"Authorization": f"Bearer {created.stdout.strip().splitlines()[-1]}"}
 
 
+def wait_until(condition, timeout: float, what: str, pause: float = 0.05) -> None:
+    """Calls `condition` until it is true; fails with `what` after `timeout` seconds."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, what
+        time.sleep(pause)
+
+
 def wait_until_compiled(instances, timeout: float = 120) -> None:
     """Each server's worker compiles its pattern gate in the background once it is ready; until then it
     answers checks slower. Figures measured before and after a fault are compared only once every server
