@@ -24,7 +24,7 @@ import requests
 from postcheck.auth import create_token
 from postcheck.store import Store
 from tests.fleet.postgres_server import PostgresServer
-from tests.fleet.topology import Topology
+from tests.fleet.topology import Topology, unverified_session
 from tests.fleet.wrk import PEAK_FORM, PEAK_JSON, Load, LoadResult
 
 # nginx's certificate is made for the test and self-signed: the requests to it do not verify it.
@@ -46,13 +46,6 @@ SETTINGS = {
 }
 _CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 SIGN_IN_REFUSED = "The database cannot be reached, so nobody can sign in just now"
-
-
-def unverified_session() -> requests.Session:
-    session = requests.Session()
-    session.verify = False
-    session.trust_env = False  # REQUESTS_CA_BUNDLE would override verify, and a proxy could be used
-    return session
 
 
 @dataclass

@@ -14,7 +14,7 @@ import pytest
 import requests
 
 from tests.fleet.servers import BIN
-from tests.fleet.topology import Topology, wait_until
+from tests.fleet.topology import Topology, unverified_session, wait_until
 from tests.store.backends import fresh_postgres_database
 
 # nginx's certificate is made for the test and self-signed: the requests to it do not verify it.
@@ -35,14 +35,6 @@ def shared_database():
 
 
 _sessions = threading.local()
-
-
-def unverified_session() -> requests.Session:
-    result = requests.Session()
-    result.verify = False
-    # Otherwise REQUESTS_CA_BUNDLE, where set, overrides `verify = False`, and a proxy could be used.
-    result.trust_env = False
-    return result
 
 
 def session() -> requests.Session:
